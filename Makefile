@@ -1,0 +1,44 @@
+# Every target makes .venv on first use: a fresh machine needs only python3 (3.11+).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo run test check lint types format bench snapshots clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)  ## the app on a throwaway copy of the demo roster
+	$(BIN)/cpt-tui demo
+
+run: $(STAMP)  ## the app on your roster (--db, $$CPT_TUI_DB or ~/.local/share/cpt-tui)
+	$(BIN)/cpt-tui
+
+test: $(STAMP)  ## every test: core, store, CLI, screens (Pilot) and snapshots
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check cpt_tui tests bench fixtures
+	$(BIN)/ruff format --check cpt_tui tests bench fixtures
+
+types: $(STAMP)
+	$(BIN)/mypy
+
+format: $(STAMP)
+	$(BIN)/ruff format cpt_tui tests bench fixtures
+	$(BIN)/ruff check --fix cpt_tui tests bench fixtures
+
+check: lint types test  ## format, lint, types and tests together
+
+snapshots: $(STAMP)  ## review, then accept, changed SVG snapshots
+	$(BIN)/python -m pytest tests/test_snapshots.py --snapshot-update
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

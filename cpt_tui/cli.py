@@ -1,0 +1,175 @@
+"""The command line: the TUI, demo, import, export, report and log. Only the TUI loads Textual."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from . import __version__
+from .core.csvio import CsvError, attempts_rows, roster_rows, write_csv
+from .storage import StoreError, write_new_file
+from .store import Store
+
+EXIT_OK, EXIT_ERROR, EXIT_REFUSED = 0, 1, 2
+DEMO_FILE = "demo-roster.json"
+
+
+class Refused(Exception):
+    """Bad input on the command line: a message, exit code 2."""
+
+
+def default_db() -> Path:
+    """`--db`, else $CPT_TUI_DB, else the user data folder (~/.local/share/cpt-tui)."""
+    if os.environ.get("CPT_TUI_DB"):
+        return Path(os.environ["CPT_TUI_DB"]).expanduser()
+    from platformdirs import user_data_path
+
+    return user_data_path("cpt-tui") / "roster.json"
+
+
+def fixtures_dir() -> Path:
+    """The demo data: shipped in the package, or the repository's fixtures/ when editable."""
+    packaged = Path(__file__).parent / "fixtures"
+    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "fixtures"
+
+
+def default_export_name(attempts: bool = False, today: date | None = None) -> str:
+    kind = "attempts" if attempts else "export"
+    return f"cpt-{kind}-{(today or date.today()).isoformat()}.csv"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db",
+        type=Path,
+        default=argparse.SUPPRESS,
+        help="the roster store (default: $CPT_TUI_DB, else ~/.local/share/cpt-tui/roster.json)",
+    )
+    parser = argparse.ArgumentParser(
+        prog="cpt-tui",
+        parents=[common],
+        description="Track MSSC CPT 4.0 students, modules, certificates and fees.",
+        epilog="With no command, opens the roster in the terminal app.",
+    )
+    parser.add_argument("--version", action="version", version=f"cpt-tui {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.add_parser("demo", parents=[common], help="open the app on a copy of the demo roster")
+    imp = commands.add_parser("import", parents=[common], help="import a roster (or attempts) CSV")
+    imp.add_argument("file", type=Path, metavar="FILE.csv")
+    imp.add_argument("--attempts", action="store_true", help="the file holds assessment attempts")
+    imp.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
+    exp = commands.add_parser("export", parents=[common], help="export the roster to CSV")
+    exp.add_argument("file", nargs="?", metavar="FILE.csv|-", help="default cpt-export-DATE.csv; - for stdout")
+    exp.add_argument("--attempts", action="store_true", help="one row per attempt instead")
+    exp.add_argument("--no-bom", action="store_true", help="leave out the UTF-8 byte-order mark")
+    exp.add_argument("--force", action="store_true", help="overwrite an existing file")
+    rep = commands.add_parser("report", parents=[common], help="class standing and fee totals")
+    rep.add_argument("--dropped", action="store_true", help="include dropped students")
+    rep.add_argument("--section", help="only this section")
+    log = commands.add_parser("log", parents=[common], help="recent changes from the audit trail")
+    log.add_argument("-n", "--count", type=int, default=20, help="how many (default 20)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return run(args)
+    except (Refused, StoreError, CsvError) as exc:
+        print(f"cpt-tui: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        if os.environ.get("CPT_TUI_DEBUG"):
+            raise
+        # The message could hold student data: name only its kind (FERPA).
+        print(
+            f"cpt-tui: unexpected error ({type(exc).__name__}); "
+            "run again with CPT_TUI_DEBUG=1 to see the details",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
+
+
+def run(args: argparse.Namespace) -> int:
+    command = args.command
+    if command == "demo":
+        return run_demo()
+    db = getattr(args, "db", None) or default_db()
+    store = Store(db)
+    if command is None:
+        return run_tui(store)
+    if command == "import":
+        return run_import(store, args.file, attempts=args.attempts, dry_run=args.dry_run)
+    if command == "export":
+        return run_export(store, args.file, attempts=args.attempts, bom=not args.no_bom, force=args.force)
+    if command == "report":
+        from .report import print_report
+
+        print_report(store.roster, store.today(), show_dropped=args.dropped, section=args.section)
+        return EXIT_OK
+    if command == "log":
+        for entry in store.audit(max(args.count, 1)):
+            print(f"{entry.at:%Y-%m-%d %H:%M:%S}  {entry.user:<12} {entry.action:<14} {entry.detail}")
+        return EXIT_OK
+    raise AssertionError(command)
+
+
+def run_tui(store: Store, *, demo: bool = False) -> int:
+    store.roster  # a broken store is refused here, before the screen is taken over
+    from .app import create_app
+
+    create_app(store, demo=demo).run()
+    return EXIT_OK
+
+
+def run_demo() -> int:
+    """Open the app on a fresh temporary copy of the demo roster; the real store is untouched."""
+    folder = Path(tempfile.mkdtemp(prefix="cpt-tui-demo-"))
+    try:
+        copy = folder / "roster.json"
+        shutil.copyfile(fixtures_dir() / DEMO_FILE, copy)
+        os.chmod(copy, 0o600)
+        return run_tui(Store(copy), demo=True)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def run_import(store: Store, file: Path, *, attempts: bool, dry_run: bool) -> int:
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise Refused(f"cannot read {file}: {exc.strerror}") from None
+    do = store.import_attempts if attempts else store.import_roster
+    plan = do(data, dry_run=dry_run)
+    for line in plan.error_lines():
+        print(f"{file}: {line}", file=sys.stderr)
+    if not plan.ok:
+        print(f"cpt-tui: nothing imported: {plan.summary()}", file=sys.stderr)
+        return EXIT_REFUSED
+    verb = "would import" if dry_run else "imported"
+    print(f"{verb} {plan.kind}: {plan.summary()}" + (" (dry run: nothing written)" if dry_run else ""))
+    return EXIT_OK
+
+
+def run_export(store: Store, file: str | None, *, attempts: bool, bom: bool, force: bool) -> int:
+    rows = attempts_rows(store.roster) if attempts else roster_rows(store.roster)
+    if file == "-":
+        sys.stdout.write(write_csv(rows, bom=bom))
+        return EXIT_OK
+    path = Path(file or default_export_name(attempts, store.today()))
+    try:
+        write_new_file(path, write_csv(rows, bom=bom), overwrite=force, mode=store.storage.file_mode())
+    except FileExistsError:
+        raise Refused(f"{path} exists; use --force to overwrite it") from None
+    count = len(store.roster.attempts if attempts else store.roster.students)
+    print(f"wrote {count} {'attempts' if attempts else 'students'} to {path}")
+    return EXIT_OK

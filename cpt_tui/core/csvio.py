@@ -1,0 +1,406 @@
+"""CSV in and out: the end-of-term exports and the roster and attempts imports."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from pydantic import ValidationError
+
+from .catalog import find_module
+from .fees import FeeLine
+from .models import Attempt, FeeSchedule, Student, one_decimal
+from .parse import explain, parse_bool, parse_date, parse_money, parse_score
+from .roster import Roster
+from .standing import passes
+
+BOM = "\ufeff"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+MAX_FIELD = 10_000
+"""A longer cell is refused with its line (spreadsheets cap cells at 32,767 characters)."""
+
+
+class CsvError(ValueError):
+    """A file that cannot be read as CSV at all, with the line where reading stopped."""
+
+
+# ---------------------------------------------------------------- writing
+
+
+def neutralise(text: str) -> str:
+    """A cell a spreadsheet would run as a formula gets a leading `'`."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def unneutralise(text: str) -> str:
+    """Take off the `'` that `neutralise` put before a formula character."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text
+
+
+def _yes(flag: bool) -> str:
+    return "yes" if flag else "no"
+
+
+def _day(value: date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def _money(value: Decimal) -> str:
+    return f"{value:.2f}"
+
+
+def roster_header(roster: Roster) -> list[str]:
+    """The wide export's columns, exactly in the SPEC's order."""
+    header = ["student_id", "last_name", "first_name", "email", "section", "term"]
+    header += ["registered", "status"]
+    for m in roster.modules:
+        header += [f"{m.key}_best_pct", f"{m.key}_attempts", f"{m.key}_passed_on"]
+        header += [f"{m.key}_supplement"]
+    header += ["core_passed", "cpt_certified", "cpt_certified_on", "cpt_expires_on"]
+    header += ["fee_registration", "fee_assessments", "fee_supplements", "fee_total"]
+    return header
+
+
+def roster_rows(roster: Roster) -> Iterator[list[str]]:
+    """The wide export: a header, then one row per student (dropped ones too)."""
+    yield roster_header(roster)
+    for student in roster.students:
+        st = roster.standings[student.student_id]
+        fees: FeeLine = roster.fee_lines[student.student_id]
+        row = [neutralise(v) for v in (student.student_id, student.last_name, student.first_name)]
+        row += [neutralise(v) for v in (student.email, student.section, student.term)]
+        row += [_yes(student.registered), student.status]
+        for ms in st.modules.values():
+            best = one_decimal(ms.best) if ms.best is not None else ""
+            row += [best, str(len(ms.attempts)), _day(ms.passed_on), _yes(ms.supplement)]
+        row += [str(st.core_passed), _yes(st.cpt_certified_on is not None)]
+        row += [_day(st.cpt_certified_on), _day(st.cpt_expires_on)]
+        row += [_money(v) for v in (fees.registration, fees.assessments, fees.supplements)]
+        row.append(_money(fees.total))
+        yield row
+
+
+ATTEMPTS_HEADER = ["student_id", "module", "date", "correct", "percent", "passed", "fee"]
+
+
+def attempt_percent(attempt: Attempt) -> str:
+    """One decimal; a score typed as a percent keeps its own figure so a re-import agrees."""
+    if attempt.percent is not None and attempt.correct is None:
+        text = str(attempt.percent.normalize())
+        return text if "." in text else text + ".0"
+    return one_decimal(attempt.score)
+
+
+def attempts_rows(roster: Roster) -> Iterator[list[str]]:
+    """The long export: one row per attempt, in student then date order."""
+    yield ATTEMPTS_HEADER
+    for student in roster.students:
+        st = roster.standings[student.student_id]
+        for ms in st.modules.values():
+            for a in ms.attempts:
+                correct = "" if a.correct is None else str(a.correct)
+                row = [neutralise(a.student_id), a.module, a.taken_on.isoformat(), correct]
+                yield row + [attempt_percent(a), _yes(passes(ms.module, a.score)), _money(a.fee)]
+
+
+def write_csv(rows: Iterable[list[str]], *, bom: bool = True) -> str:
+    """The rows as CSV text (CRLF, as spreadsheets expect), with a BOM unless asked not to."""
+    out = io.StringIO()
+    if bom:
+        out.write(BOM)
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    return out.getvalue()
+
+
+# ---------------------------------------------------------------- reading
+
+
+def _norm(header: str) -> str:
+    return re.sub(r"[\s_\-]+", "", header.strip().casefold())
+
+
+ROSTER_ALIASES = {
+    "student_id": ["studentid", "id", "studentnumber"],
+    "first_name": ["firstname", "first", "givenname"],
+    "last_name": ["lastname", "last", "surname", "familyname"],
+    "name": ["name"],
+    "email": ["email", "emailaddress"],
+    "section": ["section", "class", "period"],
+    "term": ["term"],
+    "registered": ["registered"],
+    "status": ["status"],
+}
+ATTEMPT_ALIASES = {
+    "student_id": ROSTER_ALIASES["student_id"],
+    "module": ["module"],
+    "date": ["date", "takenon"],
+    "correct": ["correct"],
+    "percent": ["percent"],
+    "fee": ["fee"],
+}
+
+
+@dataclass
+class Table:
+    """A decoded CSV: canonical column -> cell, with each row's line number."""
+
+    columns: dict[str, int]
+    unknown: list[str]
+    rows: list[tuple[int, list[str]]]
+
+    def cell(self, row: list[str], column: str) -> str | None:
+        index = self.columns.get(column)
+        if index is None:
+            return None
+        return unneutralise(row[index].strip()) if index < len(row) else ""
+
+
+def read_table(data: bytes, aliases: dict[str, list[str]], known: Iterable[str] = ()) -> Table:
+    """Decode and split a CSV file; CsvError (with its line) when it cannot be read."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise CsvError(
+            f"line {line}: the file is not UTF-8 text; save it as 'CSV UTF-8' and try again"
+        ) from None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise CsvError(f"line {line}: the file holds a NUL byte; it is not a CSV file")
+    lookup = {alias: column for column, names in aliases.items() for alias in names}
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader, None)
+        if not header or not any(h.strip() for h in header):
+            raise CsvError("line 1: the file is empty or has no header row")
+        columns: dict[str, int] = {}
+        unknown: list[str] = []
+        known_norm = {_norm(k) for k in known}
+        for index, title in enumerate(header):
+            column = lookup.get(_norm(title))
+            if column is None:
+                if _norm(title) not in known_norm and title.strip():
+                    unknown.append(title.strip())
+            elif column in columns:
+                raise CsvError(f"line 1: two columns mean {column}: {title.strip()!r}")
+            else:
+                columns[column] = index
+        rows: list[tuple[int, list[str]]] = []
+        for row in reader:
+            if any(len(cell) > MAX_FIELD for cell in row):
+                raise CsvError(f"line {reader.line_num}: a cell is over {MAX_FIELD:,} characters")
+            if any(cell.strip() for cell in row):
+                rows.append((reader.line_num, row))
+    except csv.Error as exc:
+        raise CsvError(f"line {reader.line_num}: {exc}") from None
+    return Table(columns, unknown, rows)
+
+
+@dataclass
+class ImportPlan:
+    """What an import would do: checked in full before anything is written."""
+
+    kind: str
+    new: list[Any] = field(default_factory=list)
+    updated: list[Student] = field(default_factory=list)
+    unchanged: int = 0
+    errors: list[tuple[int, str]] = field(default_factory=list)
+    """(line, reason) for every refused row."""
+    unknown_columns: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> str:
+        """`3 new, 1 updated, 20 unchanged, 0 rejected` and any ignored columns."""
+        text = (
+            f"{len(self.new)} new, {len(self.updated)} updated, "
+            f"{self.unchanged} unchanged, {len(self.errors)} rejected"
+        )
+        if self.unknown_columns:
+            text += "; ignored columns: " + ", ".join(self.unknown_columns)
+        return text
+
+    def error_lines(self) -> list[str]:
+        return [f"line {line}: {reason}" for line, reason in self.errors]
+
+
+def _split_name(full: str) -> tuple[str, str]:
+    """`Last, First` or `First Last` -> (first, last)."""
+    if "," in full:
+        last, _, first = full.partition(",")
+        return first.strip(), last.strip()
+    first, _, last = full.strip().rpartition(" ")
+    return first.strip(), last.strip()
+
+
+def plan_roster_import(data: bytes, roster: Roster, schedule: FeeSchedule) -> ImportPlan:
+    """Check every row of a roster CSV against the store; nothing is written here."""
+    module_keys = [m.key for m in roster.modules]
+    aliases = dict(ROSTER_ALIASES)
+    aliases |= {f"{key}_supplement": [f"{key}supplement"] for key in module_keys}
+    table = read_table(data, aliases, known=roster_header(roster))
+    plan = ImportPlan("roster", unknown_columns=table.unknown)
+    if "student_id" not in table.columns:
+        plan.errors.append((1, "no student ID column (student_id, id or student number)"))
+        return plan
+    has_names = {"first_name", "last_name"} <= table.columns.keys() or "name" in table.columns
+    if not has_names:
+        plan.errors.append((1, "no name columns (first_name and last_name, or name)"))
+        return plan
+    seen: dict[str, int] = {}
+    for line, row in table.rows:
+        sid = table.cell(row, "student_id") or ""
+        if sid in seen:
+            plan.errors.append((line, f"student ID {sid} is already on line {seen[sid]}"))
+            continue
+        seen[sid] = line
+        existing = roster.by_id.get(sid)
+        try:
+            fields = _roster_fields(table, row, module_keys, existing, schedule)
+            base = existing.model_dump() if existing else {}
+            student = Student.model_validate(base | fields | {"student_id": sid})
+        except ValidationError as exc:
+            plan.errors.append((line, "; ".join(explain(exc).values())))
+            continue
+        except ValueError as exc:
+            plan.errors.append((line, str(exc)))
+            continue
+        if existing is None:
+            plan.new.append(student)
+        elif student == existing:
+            plan.unchanged += 1
+        else:
+            plan.updated.append(student)
+    return plan
+
+
+def _roster_fields(
+    table: Table,
+    row: list[str],
+    module_keys: list[str],
+    existing: Student | None,
+    schedule: FeeSchedule,
+) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    name = table.cell(row, "name")
+    if name is not None:
+        fields["first_name"], fields["last_name"] = _split_name(name)
+    for column in ("first_name", "last_name", "email", "section", "term"):
+        value = table.cell(row, column)
+        if value is not None:
+            fields[column] = value
+    registered = table.cell(row, "registered")
+    if registered is not None:
+        try:
+            flag = parse_bool(registered)
+        except ValueError as exc:
+            raise ValueError(f"registered: {exc}") from None
+        kept = existing.registration_fee if existing else None
+        fields["registration_fee"] = (kept or schedule.registration) if flag else None
+    status = table.cell(row, "status")
+    if status is not None:
+        folded = status.casefold() or "active"
+        if folded not in ("active", "dropped"):
+            raise ValueError(f"status {status!r} is not active or dropped")
+        fields["status"] = folded
+    bought = dict(existing.supplements) if existing else {}
+    for key in module_keys:
+        cell = table.cell(row, f"{key}_supplement")
+        if cell is None:
+            continue
+        try:
+            wanted = parse_bool(cell)
+        except ValueError as exc:
+            raise ValueError(f"{key}_supplement: {exc}") from None
+        if wanted:
+            bought.setdefault(key, schedule.supplement)
+        else:
+            bought.pop(key, None)
+    fields["supplements"] = bought
+    return fields
+
+
+def plan_attempts_import(
+    data: bytes,
+    roster: Roster,
+    schedule: FeeSchedule,
+    today: date,
+    now: datetime,
+    new_id: Callable[[], str],
+) -> ImportPlan:
+    """Check every row of an attempts CSV; identical attempts already stored count unchanged."""
+    table = read_table(data, ATTEMPT_ALIASES, known=ATTEMPTS_HEADER)
+    plan = ImportPlan("attempts", unknown_columns=table.unknown)
+    missing = [c for c in ("student_id", "module", "date") if c not in table.columns]
+    if "correct" not in table.columns and "percent" not in table.columns:
+        missing.append("correct or percent")
+    if missing:
+        plan.errors.append((1, "missing columns: " + ", ".join(missing)))
+        return plan
+    stored = Counter(a.identity for a in roster.attempts)
+    for line, row in table.rows:
+        try:
+            attempt = _attempt_from_row(table, row, roster, schedule, today, now, new_id)
+        except ValidationError as exc:
+            plan.errors.append((line, "; ".join(explain(exc).values())))
+            continue
+        except ValueError as exc:
+            plan.errors.append((line, str(exc)))
+            continue
+        if stored[attempt.identity]:
+            stored[attempt.identity] -= 1
+            plan.unchanged += 1
+        else:
+            plan.new.append(attempt)
+    return plan
+
+
+def _attempt_from_row(
+    table: Table,
+    row: list[str],
+    roster: Roster,
+    schedule: FeeSchedule,
+    today: date,
+    now: datetime,
+    new_id: Callable[[], str],
+) -> Attempt:
+    sid = table.cell(row, "student_id") or ""
+    if sid not in roster.by_id:
+        raise ValueError(f"student ID {sid!r} is not on the roster (import the roster first)")
+    module_text = table.cell(row, "module") or ""
+    module = find_module(module_text)
+    if module is None or module.key not in {m.key for m in roster.modules}:
+        raise ValueError(f"module {module_text!r} is not a CPT module")
+    taken_on = parse_date(table.cell(row, "date") or "", today)
+    correct_text = table.cell(row, "correct") or ""
+    percent_text = table.cell(row, "percent") or ""
+    if correct_text:
+        correct, percent = parse_score(correct_text, module)
+        if correct is None:
+            raise ValueError(f"correct {correct_text!r} is not a whole number of answers")
+    elif percent_text:
+        correct, percent = parse_score(percent_text.removesuffix("%") + "%", module)
+    else:
+        raise ValueError("no score: fill in correct or percent")
+    fee_text = table.cell(row, "fee") or ""
+    fee = parse_money(fee_text) if fee_text else schedule.assessment
+    return Attempt(
+        attempt_id=new_id(),
+        student_id=sid,
+        module=module.key,
+        taken_on=taken_on,
+        correct=correct,
+        questions=module.questions if correct is not None else None,
+        percent=percent,
+        fee=fee,
+        recorded_at=now,
+    )

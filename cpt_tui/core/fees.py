@@ -1,0 +1,103 @@
+"""Money: what each student has cost, class and section totals, and the cohort planner."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .models import CENT, Attempt, FeeSchedule, Student
+
+ZERO = Decimal("0.00")
+
+
+def dollars(amount: Decimal) -> str:
+    """`$1,234.00`: how money is shown on screen."""
+    return f"${amount.quantize(CENT):,.2f}"
+
+
+@dataclass(frozen=True, slots=True)
+class FeeLine:
+    """Registration, assessments and supplements, each at the fee charged when recorded."""
+
+    registration: Decimal = ZERO
+    assessments: Decimal = ZERO
+    supplements: Decimal = ZERO
+    attempts: int = 0
+
+    @property
+    def total(self) -> Decimal:
+        return self.registration + self.assessments + self.supplements
+
+    def __add__(self, other: FeeLine) -> FeeLine:
+        return FeeLine(
+            self.registration + other.registration,
+            self.assessments + other.assessments,
+            self.supplements + other.supplements,
+            self.attempts + other.attempts,
+        )
+
+
+def student_fees(student: Student, attempts: Iterable[Attempt]) -> FeeLine:
+    """What one student has cost so far: every attempt is charged, passes and retakes alike."""
+    attempts = list(attempts)
+    return FeeLine(
+        registration=student.registration_fee or ZERO,
+        assessments=sum((a.fee for a in attempts), ZERO),
+        supplements=sum(student.supplements.values(), ZERO),
+        attempts=len(attempts),
+    )
+
+
+def total(lines: Iterable[FeeLine]) -> FeeLine:
+    """The sum of fee lines (a class, a section)."""
+    return sum(lines, FeeLine())
+
+
+def retake_rate(attempts: Sequence[Attempt]) -> Decimal:
+    """Retakes per first attempt, in percent, one decimal: the class's actual retake rate."""
+    firsts = len({(a.student_id, a.module) for a in attempts})
+    if not firsts:
+        return Decimal("0.0")
+    return (Decimal(len(attempts) - firsts) * 100 / firsts).quantize(Decimal("0.1"))
+
+
+@dataclass(frozen=True, slots=True)
+class CohortPlan:
+    """What a planner was asked: a cohort, its modules, supplements, and expected retakes."""
+
+    students: int
+    modules: int
+    supplements: bool
+    retake_rate: Decimal
+    """Expected retakes per first attempt, in percent (0 to 100)."""
+
+    def __post_init__(self) -> None:
+        if self.students < 0:
+            raise ValueError("cohort size must not be negative")
+        if not 0 <= self.modules <= 5:
+            raise ValueError("modules must be between 0 and 5")
+        if not 0 <= self.retake_rate <= 100:
+            raise ValueError("retake rate must be between 0% and 100%")
+
+    @property
+    def first_attempts(self) -> int:
+        return self.students * self.modules
+
+    @property
+    def retakes(self) -> int:
+        """Expected retakes, rounded up: a budget should not fall short by a fraction."""
+        return math.ceil(self.first_attempts * self.retake_rate / 100)
+
+
+def plan_cost(plan: CohortPlan, schedule: FeeSchedule) -> FeeLine:
+    """The projected cost of a cohort at a fee schedule."""
+    attempts = plan.first_attempts + plan.retakes
+    supplements = plan.first_attempts if plan.supplements else 0
+    return FeeLine(
+        registration=schedule.registration * plan.students,
+        assessments=schedule.assessment * attempts,
+        supplements=schedule.supplement * supplements,
+        attempts=attempts,
+    )

@@ -1,0 +1,197 @@
+"""Pydantic models: modules, fee schedules, students and assessment attempts."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+CENT = Decimal("0.01")
+
+
+def _cents(value: Decimal) -> Decimal:
+    if value < 0:
+        raise ValueError("must not be negative")
+    if value != value.quantize(CENT):
+        raise ValueError("must be whole cents")
+    return value.quantize(CENT)
+
+
+Money = Annotated[Decimal, AfterValidator(_cents)]
+"""A non-negative amount of US dollars in exact cents."""
+
+STUDENT_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"
+EMAIL_PATTERN = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
+
+
+def _plain_text(value: str) -> str:
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        raise ValueError("must not contain control characters")
+    return value
+
+
+def _email(value: str) -> str:
+    if value and not EMAIL_PATTERN.match(value):
+        raise ValueError("is not an email address (name@school.edu)")
+    return value
+
+
+Name = Annotated[str, Field(min_length=1, max_length=60), AfterValidator(_plain_text)]
+ShortText = Annotated[str, Field(max_length=40), AfterValidator(_plain_text)]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, str_strip_whitespace=True, extra="forbid")
+
+
+class Module(_Frozen):
+    """One CPT module as the catalog describes it."""
+
+    key: str
+    name: str
+    short: str
+    required: bool
+    questions: int
+    minutes: int
+    pass_mark: Decimal
+    credit_hours: int
+    aligned_course: str
+    activities: tuple[str, ...]
+
+
+class FeeSchedule(_Frozen):
+    """The three fees in force from a moment on."""
+
+    registration: Money
+    assessment: Money
+    supplement: Money
+    effective_from: datetime
+
+
+class Student(_Frozen):
+    """One student on the roster, with the fees paid for registration and supplements."""
+
+    student_id: Annotated[str, Field(pattern=STUDENT_ID_PATTERN)]
+    first_name: Name
+    last_name: Name
+    email: Annotated[str, Field(max_length=120), AfterValidator(_email)] = ""
+    section: ShortText = ""
+    term: ShortText = ""
+    registration_fee: Money | None = None
+    """The registration fee charged, at the schedule in force then; None: not registered."""
+    status: Literal["active", "dropped"] = "active"
+    supplements: dict[str, Money] = Field(default_factory=dict)
+    """Module key -> the supplement fee charged when it was bought."""
+    revision: int = 0
+    """Raised by the store on every save; a save from an older revision is refused."""
+
+    @property
+    def registered(self) -> bool:
+        return self.registration_fee is not None
+
+    @property
+    def dropped(self) -> bool:
+        return self.status == "dropped"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def sort_name(self) -> str:
+        return f"{self.last_name}, {self.first_name}"
+
+
+class Attempt(_Frozen):
+    """One sitting of one module's assessment, scored either by correct answers or percent."""
+
+    attempt_id: str
+    student_id: str
+    module: str
+    taken_on: date
+    correct: int | None = Field(default=None, ge=0)
+    questions: int | None = Field(default=None, gt=0)
+    """The module's question count when the attempt was recorded (editions change it)."""
+    percent: Decimal | None = Field(default=None, ge=0, le=100)
+    """Only for a score entered as a percent."""
+    fee: Money
+    recorded_at: datetime
+
+    @model_validator(mode="after")
+    def _one_score(self) -> Attempt:
+        by_count = self.correct is not None and self.questions is not None
+        if by_count == (self.percent is not None):
+            raise ValueError("a score is either correct/questions or a percent")
+        if by_count and self.correct > self.questions:  # type: ignore[operator]
+            raise ValueError("more correct answers than questions")
+        return self
+
+    @property
+    def score(self) -> Fraction:
+        """The exact percent: never rounded, so a pass is decided on the true figure."""
+        if self.correct is not None and self.questions is not None:
+            return Fraction(self.correct * 100, self.questions)
+        return Fraction(self.percent or 0)
+
+    @property
+    def identity(self) -> tuple[str, str, date, int | None, Decimal | None]:
+        """What makes two attempts the same one (an import never adds it twice)."""
+        percent = None if self.correct is not None else self.percent
+        return (self.student_id, self.module, self.taken_on, self.correct, percent)
+
+
+def one_decimal(value: Fraction) -> str:
+    """A percent shown with one decimal, rounded half up: 75.96 -> '76.0'."""
+    exact = Decimal(value.numerator) / Decimal(value.denominator)
+    return str(exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+class StudentForm(BaseModel):
+    """What the add/edit form holds, as typed; `to_student` checks it and prices registration."""
+
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    student_id: str = ""
+    first_name: str = ""
+    last_name: str = ""
+    email: str = ""
+    section: str = ""
+    term: str = ""
+    registered: bool = False
+    dropped: bool = False
+
+    @classmethod
+    def of(cls, student: Student) -> StudentForm:
+        return cls(
+            **student.model_dump(include={"student_id", "first_name", "last_name"}),
+            **student.model_dump(include={"email", "section", "term"}),
+            registered=student.registered,
+            dropped=student.dropped,
+        )
+
+    def to_student(self, original: Student | None, schedule: FeeSchedule) -> Student:
+        """The student this form describes; pydantic.ValidationError names each bad field.
+
+        Registration keeps the fee charged when it was first ticked; ticking it now charges
+        the schedule in force now.
+        """
+        fee = None
+        if self.registered:
+            fee = original.registration_fee if original and original.registered else None
+            fee = fee if fee is not None else schedule.registration
+        return Student(
+            student_id=self.student_id,
+            first_name=self.first_name,
+            last_name=self.last_name,
+            email=self.email,
+            section=self.section,
+            term=self.term,
+            registration_fee=fee,
+            status="dropped" if self.dropped else "active",
+            supplements=dict(original.supplements) if original else {},
+            revision=original.revision if original else 0,
+        )

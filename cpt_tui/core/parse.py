@@ -1,0 +1,135 @@
+"""Reading what an instructor types or a spreadsheet holds: scores, dates, yes/no, money."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from pydantic import ValidationError
+
+from .models import CENT, Module
+
+_PERCENT = re.compile(r"^(\d{1,3}(?:\.\d{1,2})?)\s*%?$")
+_COUNT = re.compile(r"^\d{1,3}$")
+_US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_YES = {"yes", "y", "true", "1", "x"}
+_NO = {"no", "n", "false", "0", ""}
+
+
+def parse_score(text: str, module: Module) -> tuple[int | None, Decimal | None]:
+    """`64` correct answers or `77.1%` -> (correct, None) or (None, percent); ValueError says why.
+
+    A bare number with a decimal point is a percent; a whole number is a count of correct
+    answers, as the assessment reports it.
+    """
+    text = text.strip()
+    if not text:
+        raise ValueError("enter the correct answers (e.g. 64) or a percent (e.g. 77.1%)")
+    if _COUNT.match(text):
+        correct = int(text)
+        if correct > module.questions:
+            raise ValueError(f"{module.short} has only {module.questions} questions")
+        return correct, None
+    match = _PERCENT.match(text)
+    if not match or (not text.endswith("%") and "." not in text):
+        if text.lstrip().startswith("-"):
+            raise ValueError("a score cannot be negative")
+        raise ValueError(f"{text!r} is not a score: type 64 (correct) or 77.1%")
+    percent = Decimal(match.group(1))
+    if percent > 100:
+        raise ValueError("a percent cannot be over 100%")
+    return None, percent
+
+
+def parse_date(text: str, today: date) -> date:
+    """An ISO date (2026-03-14) or a US one as spreadsheets write it (3/14/2026); not future."""
+    text = text.strip()
+    us = _US_DATE.match(text)
+    try:
+        if us:
+            day = date(int(us.group(3)), int(us.group(1)), int(us.group(2)))
+        else:
+            day = date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a date: use YYYY-MM-DD") from None
+    if day > today:
+        raise ValueError(f"{day.isoformat()} is in the future")
+    return day
+
+
+def parse_bool(text: str) -> bool:
+    """`yes`/`no` (also y/n, true/false, 1/0, x, empty for no)."""
+    folded = text.strip().casefold()
+    if folded in _YES:
+        return True
+    if folded in _NO:
+        return False
+    raise ValueError(f"{text!r} is not yes or no")
+
+
+def parse_money(text: str) -> Decimal:
+    """`22`, `22.00` or `$1,024.50` -> Decimal in cents; negative or sub-cent is refused."""
+    cleaned = text.strip().removeprefix("$").replace(",", "")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise ValueError(f"{text.strip()!r} is not an amount (e.g. 22.00)") from None
+    if not value.is_finite():
+        raise ValueError(f"{text.strip()!r} is not an amount (e.g. 22.00)")
+    if value < 0:
+        raise ValueError("an amount cannot be negative")
+    if value != value.quantize(CENT):
+        raise ValueError("an amount is in whole cents")
+    if value >= 100_000:
+        raise ValueError("an amount must be under $100,000")
+    return value.quantize(CENT)
+
+
+def parse_whole(text: str, what: str, *, low: int = 0, high: int = 1_000_000) -> int:
+    """A whole number between low and high, or ValueError naming `what`."""
+    cleaned = text.strip().replace(",", "")
+    if not re.fullmatch(r"-?\d{1,9}", cleaned):
+        raise ValueError(f"{what} must be a whole number")
+    value = int(cleaned)
+    if not low <= value <= high:
+        raise ValueError(f"{what} must be between {low:,} and {high:,}")
+    return value
+
+
+def parse_percent(text: str, what: str) -> Decimal:
+    """A percent from 0 to 100 (`25`, `12.5%`), or ValueError naming `what`."""
+    cleaned = text.strip().removesuffix("%").strip()
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise ValueError(f"{what} must be a number of percent (e.g. 15)") from None
+    if not value.is_finite() or not 0 <= value <= 100:
+        raise ValueError(f"{what} must be between 0% and 100%")
+    return value
+
+
+_LABELS = {
+    "student_id": "student ID",
+    "first_name": "first name",
+    "last_name": "last name",
+}
+
+
+def explain(error: ValidationError) -> dict[str, str]:
+    """Field -> a reason an instructor can act on, from a pydantic error."""
+    reasons: dict[str, str] = {}
+    for item in error.errors():
+        field = str(item["loc"][0]) if item["loc"] else ""
+        kind = item["type"]
+        ctx = item.get("ctx") or {}
+        if kind == "string_too_short":
+            reason = "is required"
+        elif kind == "string_too_long":
+            reason = f"is longer than {ctx.get('max_length')} characters"
+        elif kind == "string_pattern_mismatch" and field == "student_id":
+            reason = "must be letters and digits (also . _ -), at most 32"
+        else:
+            reason = str(item["msg"]).removeprefix("Value error, ")
+        reasons.setdefault(field, f"{_LABELS.get(field, field.replace('_', ' '))} {reason}")
+    return reasons

@@ -1,0 +1,129 @@
+"""Where a student stands: passes, certificates, the full CPT and its expiry."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import Enum
+from fractions import Fraction
+
+from .catalog import CERTIFICATION_YEARS, MODULES, RECERTIFICATION_WINDOW_DAYS
+from .models import Attempt, Module, Student
+
+
+def passes(module: Module, score: Fraction) -> bool:
+    """True when the exact score reaches the module's pass mark (never the rounded one)."""
+    return score >= Fraction(module.pass_mark)
+
+
+def add_years(day: date, years: int) -> date:
+    """The same calendar day `years` later; 29 February becomes 28 February."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def expires_on(certified_on: date) -> date:
+    """A certificate earned on `certified_on` is valid until this date."""
+    return add_years(certified_on, CERTIFICATION_YEARS)
+
+
+class CptStatus(Enum):
+    """The full CPT, as an instructor reads it."""
+
+    NONE = "-"
+    CERTIFIED = "certified"
+    EXPIRING = "expiring"
+    EXPIRED = "expired"
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleStanding:
+    """One student's record in one module."""
+
+    module: Module
+    attempts: tuple[Attempt, ...]
+    """In the order they were taken."""
+    passed_on: date | None
+    best: Fraction | None
+    supplement: bool
+
+    @property
+    def attempted(self) -> bool:
+        return bool(self.attempts)
+
+    @property
+    def passed(self) -> bool:
+        return self.passed_on is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """A student's standing across the five modules and the full CPT."""
+
+    student: Student
+    modules: dict[str, ModuleStanding]
+    cpt_certified_on: date | None
+
+    @property
+    def core_passed(self) -> int:
+        return sum(1 for s in self.modules.values() if s.module.required and s.passed)
+
+    @property
+    def core_total(self) -> int:
+        return sum(1 for s in self.modules.values() if s.module.required)
+
+    @property
+    def cpt_expires_on(self) -> date | None:
+        return expires_on(self.cpt_certified_on) if self.cpt_certified_on else None
+
+    @property
+    def certificates(self) -> list[tuple[str, date]]:
+        """Every credential earned: one per module passed, and the full CPT."""
+        earned = [(s.module.name, s.passed_on) for s in self.modules.values() if s.passed_on]
+        if self.cpt_certified_on:
+            earned.append(("CPT 4.0", self.cpt_certified_on))
+        return earned
+
+    @property
+    def attempts(self) -> int:
+        return sum(len(s.attempts) for s in self.modules.values())
+
+    def cpt_status(self, today: date) -> CptStatus:
+        """Certified, expiring within the recertification window, expired, or none."""
+        expiry = self.cpt_expires_on
+        if expiry is None:
+            return CptStatus.NONE
+        if expiry <= today:
+            return CptStatus.EXPIRED
+        if expiry - today <= timedelta(days=RECERTIFICATION_WINDOW_DAYS):
+            return CptStatus.EXPIRING
+        return CptStatus.CERTIFIED
+
+
+def module_standing(module: Module, attempts: Iterable[Attempt], supplement: bool) -> ModuleStanding:
+    """Fold one module's attempts: the first passing attempt dates the pass."""
+    ordered = tuple(sorted(attempts, key=lambda a: (a.taken_on, a.recorded_at)))
+    passed_on = next((a.taken_on for a in ordered if passes(module, a.score)), None)
+    best = max((a.score for a in ordered), default=None)
+    return ModuleStanding(module, ordered, passed_on, best, supplement)
+
+
+def standing(
+    student: Student, attempts: Sequence[Attempt], modules: Sequence[Module] = MODULES
+) -> Standing:
+    """The standing of one student from their attempts (any order, any module)."""
+    by_module: dict[str, list[Attempt]] = {m.key: [] for m in modules}
+    for attempt in attempts:
+        if attempt.module in by_module:
+            by_module[attempt.module].append(attempt)
+    per_module = {
+        m.key: module_standing(m, by_module[m.key], m.key in student.supplements) for m in modules
+    }
+    core = [s for s in per_module.values() if s.module.required]
+    certified_on = (
+        max(s.passed_on for s in core if s.passed_on) if all(s.passed for s in core) else None
+    )
+    return Standing(student, per_module, certified_on)

@@ -1,0 +1,78 @@
+"""`cpt-tui report`: class standing, module pass rates and fee totals, printed with Rich."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.console import Console
+from rich.table import Table
+
+from .core import labels
+from .core.fees import FeeLine, dollars
+from .core.roster import Roster, fee_totals, module_summaries
+
+
+def print_report(
+    roster: Roster,
+    today: date,
+    *,
+    show_dropped: bool = False,
+    section: str | None = None,
+    console: Console | None = None,
+) -> None:
+    """Print the same standings and totals the screens show for these students."""
+    console = console or Console()
+    students = roster.visible(show_dropped=show_dropped)
+    if section is not None:
+        students = [s for s in students if s.section.casefold() == section.casefold()]
+    title = f"CPT class standing, {today}" + (f", section {section}" if section else "")
+
+    standing = Table(title=title, title_justify="left")
+    standing.add_column("ID", no_wrap=True)
+    for name in ("Name", "Section", "Core", "CPT", "Green"):
+        standing.add_column(name)
+    standing.add_column("Fees", justify="right", no_wrap=True)
+    for s in students:
+        st = roster.standings[s.student_id]
+        name = s.sort_name + (" (dropped)" if s.dropped else "")
+        standing.add_row(
+            s.student_id,
+            name,
+            s.section,
+            f"{st.core_passed}/{st.core_total}",
+            labels.cpt(st, today),
+            labels.optional(st.modules["green"]) if "green" in st.modules else "",
+            dollars(roster.fee_lines[s.student_id].total),
+        )
+    console.print(standing)
+
+    modules = Table(title="Modules", title_justify="left")
+    for name in ("Module", "Pass mark", "Attempted", "Passed", "Pass rate", "Attempts"):
+        modules.add_column(name, justify="left" if name == "Module" else "right")
+    for m in module_summaries(roster, students):
+        modules.add_row(
+            m.module.short + ("" if m.module.required else " (optional)"),
+            f"{m.module.pass_mark}%",
+            str(m.attempted),
+            str(m.passed),
+            f"{m.pass_rate:.0%}" if m.attempted else "-",
+            str(m.attempts),
+        )
+    console.print(modules)
+
+    sections, class_total = fee_totals(roster, students)
+    fees = Table(title="Fees", title_justify="left")
+    fees.add_column("Section")
+    for name in ("Registration", "Assessments", "Supplements", "Total"):
+        fees.add_column(name, justify="right")
+    for name, line in sections.items():
+        fees.add_row(name or "(none)", *_amounts(line))
+    fees.add_section()
+    fees.add_row("Class", *_amounts(class_total), style="bold")
+    console.print(fees)
+    certified = sum(1 for s in students if roster.standings[s.student_id].cpt_certified_on)
+    console.print(f"{len(students)} students, {certified} with the full CPT.")
+
+
+def _amounts(line: FeeLine) -> list[str]:
+    return [dollars(v) for v in (line.registration, line.assessments, line.supplements, line.total)]

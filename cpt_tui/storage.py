@@ -1,0 +1,305 @@
+"""The store file on disk: a TinyDB storage that never leaves a broken file behind."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import stat
+import tempfile
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+from filelock import FileLock, Timeout
+from tinydb.storages import Storage
+
+SCHEMA_VERSION = 1
+META = "_meta"
+COUNTED = ("students", "attempts")
+"""Tables whose record counts are kept in the meta table and checked on every read."""
+BACKUPS_KEPT = 10
+BACKUP_EVERY_SECONDS = 600
+
+
+class StoreError(Exception):
+    """A refused operation with a message for the instructor (exit code 2)."""
+
+
+class StoreUnreadable(StoreError):
+    """The store file exists but is not a readable store; it is never overwritten."""
+
+
+class StoreTooNew(StoreUnreadable):
+    """Written by a newer cpt-tui; it is never rewritten by this one."""
+
+
+class WriteFailed(StoreError):
+    """The change could not be saved; the store is as it was."""
+
+
+Identity = tuple[int, int, int]
+"""(inode, mtime ns, size): changes whenever any process replaces the store."""
+
+
+def identity(path: Path) -> Identity | None:
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+def backups_dir(path: Path) -> Path:
+    return path.with_name(path.name + ".backups")
+
+
+def newest_backup(path: Path) -> Path | None:
+    found = sorted(backups_dir(path).glob("*.json")) if backups_dir(path).is_dir() else []
+    return found[-1] if found else None
+
+
+BACKUP_STAMP = "%Y%m%d-%H%M%S-%f"
+
+
+def _taken_at(backup: Path) -> datetime:
+    try:
+        return datetime.strptime("-".join(backup.stem.rsplit("-", 3)[-3:]), BACKUP_STAMP)
+    except ValueError:
+        return datetime.min
+
+
+def _reason(exc: OSError) -> str:
+    if exc.errno == errno.ENOSPC:
+        return "the disk is full"
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return "the folder is read-only or not yours to write"
+    return exc.strerror or type(exc).__name__
+
+
+class AtomicJSONStorage(Storage):  # type: ignore[misc]
+    """TinyDB storage: checked reads, and writes that replace the file whole or not at all.
+
+    A write goes to a temporary file in the same folder, is flushed and fsynced, and is
+    renamed over the store, so a crash at any moment leaves the old or the new store. The
+    caller holds `lock()` across read-modify-write; TinyDB's own JSONStorage does neither.
+    """
+
+    def __init__(self, path: Path, lock_timeout: float = 10.0) -> None:
+        self.path = Path(path)
+        self.lock_timeout = lock_timeout
+
+    # -- permissions ---------------------------------------------------------------
+
+    def file_mode(self) -> int:
+        """Owner-only, plus the group's read/write if the store already grants them."""
+        try:
+            group = self.path.stat().st_mode & 0o060
+        except FileNotFoundError:
+            group = 0
+        return 0o600 | group
+
+    def _group(self) -> int:
+        try:
+            return self.path.stat().st_gid
+        except FileNotFoundError:
+            return -1
+
+    def _secure(self, fd: int) -> None:
+        os.fchmod(fd, self.file_mode())
+        gid = self._group()
+        if gid != -1:
+            with contextlib.suppress(OSError):  # keep a shared roster's group where allowed
+                os.fchown(fd, -1, gid)
+
+    def ensure_folder(self) -> None:
+        if not self.path.parent.exists():
+            self.path.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
+
+    # -- lock ----------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def lock(self) -> Iterator[None]:
+        """The inter-process lock; fcntl-based, so a killed holder releases it at once."""
+        try:
+            self.ensure_folder()
+            lock = FileLock(
+                str(self.path) + ".lock",
+                timeout=self.lock_timeout,
+                mode=self.file_mode(),
+                thread_local=False,
+            )
+            lock.acquire()
+        except Timeout:
+            raise WriteFailed(
+                f"another cpt-tui has held the store's lock for over {self.lock_timeout:g} s; "
+                "nothing was changed, try again in a moment"
+            ) from None
+        except OSError as exc:
+            raise WriteFailed(
+                f"cannot lock the store in {self.path.parent}: {_reason(exc)}; nothing was changed"
+            ) from None
+        try:
+            yield
+        finally:
+            lock.release()
+
+    # -- read ----------------------------------------------------------------------
+
+    def read(self) -> dict[str, dict[str, Any]] | None:
+        """The checked contents, or None for a store not yet created."""
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise StoreUnreadable(f"cannot read {self.path}: {_reason(exc)}") from None
+        return self.check(raw)
+
+    def check(self, raw: bytes) -> dict[str, dict[str, Any]]:
+        """Parse and verify a store's bytes; StoreUnreadable says what is wrong."""
+        if not raw.strip():
+            self._refuse("the file is empty")
+        try:
+            data = orjson.loads(raw)
+        except orjson.JSONDecodeError as exc:
+            self._refuse(f"it is not complete JSON (truncated or damaged: {exc})")
+        if not isinstance(data, dict) or not isinstance(data.get(META), dict):
+            self._refuse("it is JSON but not a cpt-tui store (no schema version)")
+        meta = data[META].get("1")
+        version = meta.get("schema_version") if isinstance(meta, dict) else None
+        if not isinstance(version, int):
+            self._refuse("it is JSON but not a cpt-tui store (no schema version)")
+        if version > SCHEMA_VERSION:
+            raise StoreTooNew(
+                f"{self.path} was written by a newer cpt-tui (schema {version}; this one reads "
+                f"up to {SCHEMA_VERSION}). Upgrade cpt-tui; the file was not touched."
+            )
+        counts = meta.get("counts", {})
+        for table in COUNTED:
+            rows = data.get(table, {})
+            if not isinstance(rows, dict) or len(rows) != counts.get(table, 0):
+                held = len(rows) if isinstance(rows, dict) else "no"
+                self._refuse(
+                    f"it says {counts.get(table, 0)} {table} but holds {held} (damaged)"
+                )
+        return data  # type: ignore[no-any-return]
+
+    def _refuse(self, what: str) -> Any:
+        backup = newest_backup(self.path)
+        where = f" The newest backup is {backup}." if backup else " There is no backup yet."
+        raise StoreUnreadable(
+            f"{self.path} cannot be read: {what}. It was left untouched.{where}"
+        )
+
+    # -- write ---------------------------------------------------------------------
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        """Replace the store atomically with `data`; WriteFailed leaves it byte-identical."""
+        meta = data.setdefault(META, {}).setdefault("1", {})
+        meta["schema_version"] = SCHEMA_VERSION
+        meta["counts"] = {table: len(data.get(table, {})) for table in COUNTED}
+        meta["changes"] = int(meta.get("changes", 0)) + 1
+        payload = orjson.dumps(data)
+        self.ensure_folder()
+        self._clean_temporaries()
+        tmp = None
+        try:
+            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp")
+            with os.fdopen(fd, "wb") as handle:
+                self._secure(handle.fileno())
+                handle.write(payload)
+                handle.flush()
+                os.fsync(handle.fileno())
+            self._backup()
+            os.replace(tmp, self.path)
+            tmp = None
+            self._sync_folder()
+        except OSError as exc:
+            raise WriteFailed(
+                f"could not save to {self.path}: {_reason(exc)}. Nothing was changed."
+            ) from None
+        finally:
+            if tmp is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+
+    def _sync_folder(self) -> None:
+        fd = os.open(self.path.parent, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+    def _clean_temporaries(self) -> None:
+        """Remove what a writer killed mid-write left (safe: we hold the lock)."""
+        for leftover in self.path.parent.glob(f".{self.path.name}.*.tmp"):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+
+    def _backup(self) -> None:
+        """Keep the store as it was, at most every ten minutes, as a hard link (no copy)."""
+        if not self.path.exists():
+            return
+        folder = backups_dir(self.path)
+        newest = newest_backup(self.path)
+        now = datetime.now()
+        if newest and (now - _taken_at(newest)).total_seconds() < BACKUP_EVERY_SECONDS:
+            return
+        if not folder.is_dir():
+            folder.mkdir(exist_ok=True)
+            os.chmod(folder, 0o770 if self.file_mode() & 0o060 else 0o700)
+        target = folder / f"{self.path.stem}-{now:{BACKUP_STAMP}}.json"
+        try:
+            os.link(self.path, target)
+        except OSError:
+            target.write_bytes(self.path.read_bytes())
+            os.chmod(target, self.file_mode())
+        for old in sorted(folder.glob("*.json"))[:-BACKUPS_KEPT]:
+            with contextlib.suppress(OSError):
+                old.unlink()
+
+    def close(self) -> None:
+        """Nothing is held open between calls."""
+
+
+def is_symlink(path: Path) -> bool:
+    try:
+        return stat.S_ISLNK(os.lstat(path).st_mode)
+    except FileNotFoundError:
+        return False
+
+
+def write_new_file(path: Path, text: str, *, overwrite: bool, mode: int = 0o600) -> None:
+    """Write an export: never through a symbolic link, never over a file unless asked.
+
+    FileExistsError when the file is there and `overwrite` is false; StoreError for a link.
+    """
+    if is_symlink(path):
+        raise StoreError(f"{path} is a symbolic link; cpt-tui will not write through it")
+    if path.exists() and not overwrite:
+        raise FileExistsError(path)
+    payload = text.encode("utf-8")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            os.fchmod(handle.fileno(), mode)
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if overwrite:
+            os.replace(tmp, path)
+        else:
+            os.link(tmp, path)  # fails if the name was taken meanwhile: never clobbers
+            os.unlink(tmp)
+        tmp = ""
+    except FileExistsError:
+        raise
+    except OSError as exc:
+        raise WriteFailed(f"could not write {path}: {_reason(exc)}") from None
+    finally:
+        if tmp:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)

@@ -1,0 +1,445 @@
+"""The store facade: TinyDB behind a few verbs that take and return models, never dicts."""
+
+from __future__ import annotations
+
+import contextlib
+import getpass
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from tinydb import TinyDB
+from tinydb.storages import Storage
+from tinydb.table import Document
+
+from .core.csvio import ImportPlan, plan_attempts_import, plan_roster_import
+from .core.models import Attempt, FeeSchedule, Student, StudentForm
+from .core.parse import explain
+from .core.roster import Roster
+from .storage import (
+    AtomicJSONStorage,
+    Identity,
+    StoreError,
+    StoreUnreadable,
+    identity,
+)
+
+KEYS = {"students": "student_id", "attempts": "attempt_id", "fees": "effective_from"}
+"""Each table's natural key: what undo and the import match records on."""
+
+
+class StaleEdit(StoreError):
+    """A save from a form opened before someone else saved the same student."""
+
+    def __init__(self, current: Student) -> None:
+        self.current = current
+        super().__init__(
+            f"{current.full_name} was changed by someone else while you edited: now "
+            f"{current.student_id}, {current.full_name}, section {current.section or '-'}, "
+            f"{current.status}. Your save was not applied; reopen the form to edit again."
+        )
+
+
+class InvalidFields(StoreError):
+    """A form whose fields are refused: field name -> reason."""
+
+    def __init__(self, reasons: dict[str, str]) -> None:
+        self.reasons = reasons
+        super().__init__("; ".join(reasons.values()))
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One change: who (system user), when, and what."""
+
+    at: datetime
+    user: str
+    action: str
+    detail: str
+
+
+@dataclass
+class Change:
+    """One change made in this session, with the records as they were, for undo."""
+
+    label: str
+    before: dict[str, dict[str, dict[str, Any] | None]] = field(default_factory=dict)
+    after: dict[str, dict[str, dict[str, Any] | None]] = field(default_factory=dict)
+
+
+class _Buffer(Storage):  # type: ignore[misc]
+    """One transaction's view: the file read once under the lock, written once at the end."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+
+    def read(self) -> dict[str, Any]:
+        return self.data
+
+    def write(self, data: dict[str, Any]) -> None:
+        self.data = data
+
+
+class Transaction:
+    """Records staged by natural key, applied to TinyDB in one batch per table."""
+
+    def __init__(self, data: dict[str, Any], roster: Roster, action: str, detail: str) -> None:
+        self.roster = roster
+        """The store as read under the lock, before this change."""
+        self.action, self.detail = action, detail
+        """What the audit trail will say; the change may add to the detail."""
+        self.buffer = _Buffer(data)
+        self.db = TinyDB(storage=lambda: self.buffer)
+        self._rows: dict[str, dict[str, Document]] = {}
+        self.staged: dict[str, dict[str, dict[str, Any] | None]] = {}
+        self.before: dict[str, dict[str, dict[str, Any] | None]] = {}
+
+    def rows(self, table: str) -> dict[str, Document]:
+        if table not in self._rows:
+            key = KEYS[table]
+            docs = self.db.table(table, cache_size=0).all()
+            self._rows[table] = {str(doc[key]): doc for doc in docs}
+        return self._rows[table]
+
+    def get(self, table: str, key: str) -> dict[str, Any] | None:
+        staged = self.staged.get(table, {})
+        if key in staged:
+            return staged[key]
+        doc = self.rows(table).get(key)
+        return dict(doc) if doc is not None else None
+
+    def all(self, table: str) -> list[dict[str, Any]]:
+        staged = self.staged.get(table, {})
+        kept = [dict(d) for k, d in self.rows(table).items() if k not in staged]
+        return kept + [d for d in staged.values() if d is not None]
+
+    def put(self, table: str, doc: dict[str, Any]) -> None:
+        self._stage(table, str(doc[KEYS[table]]), doc)
+
+    def remove(self, table: str, key: str) -> None:
+        self._stage(table, key, None)
+
+    def _stage(self, table: str, key: str, doc: dict[str, Any] | None) -> None:
+        before = self.before.setdefault(table, {})
+        if key not in before:
+            old = self.rows(table).get(key)
+            before[key] = dict(old) if old is not None else None
+        self.staged.setdefault(table, {})[key] = doc
+
+    def apply(self) -> None:
+        """Write the staged records into the TinyDB tables, one batch per table."""
+        for table, staged in self.staged.items():
+            tiny = self.db.table(table, cache_size=0)
+            rows = self.rows(table)
+            gone = [rows[k].doc_id for k in staged if k in rows]
+            if gone:
+                tiny.remove(doc_ids=gone)
+            fresh = [d for d in staged.values() if d is not None]
+            if fresh:
+                tiny.insert_multiple(fresh)
+
+
+def _dump(model: Student | Attempt | FeeSchedule) -> dict[str, Any]:
+    return model.model_dump(mode="json")
+
+
+def new_attempt_id() -> str:
+    return uuid.uuid4().hex[:16]
+
+
+class Store:
+    """The roster on disk. Every change is one locked, atomic, audited, undoable write."""
+
+    def __init__(
+        self,
+        path: Path | str,
+        *,
+        clock: Callable[[], datetime] = datetime.now,
+        user: str | None = None,
+        lock_timeout: float = 10.0,
+    ) -> None:
+        self.path = Path(path)
+        self.storage = AtomicJSONStorage(self.path, lock_timeout)
+        self.clock = clock
+        self.user = user or _system_user()
+        self._roster: Roster | None = None
+        self._identity: Identity | None = None
+        self._undo: list[Change] = []
+        self._mutex = threading.RLock()
+
+    # -- reading ---------------------------------------------------------------------
+
+    def today(self) -> date:
+        return self.clock().date()
+
+    @property
+    def roster(self) -> Roster:
+        """The latest snapshot this process has seen (loaded on first use)."""
+        with self._mutex:
+            if self._roster is None:
+                self._load()
+            assert self._roster is not None
+            return self._roster
+
+    def refresh(self) -> bool:
+        """Reload if another process replaced the store; True when it did."""
+        with self._mutex:
+            if self._roster is not None and identity(self.path) == self._identity:
+                return False
+            self._load()
+            return True
+
+    def _load(self) -> None:
+        seen = identity(self.path)
+        data = self.storage.read() or {}
+        self._roster, self._identity = self._build(data), seen
+
+    def _build(self, data: dict[str, Any]) -> Roster:
+        table = ""
+        try:
+            table = "students"
+            students = [Student.model_validate(d) for d in data.get(table, {}).values()]
+            table = "attempts"
+            attempts = [Attempt.model_validate(d) for d in data.get(table, {}).values()]
+            table = "fees"
+            fees = [FeeSchedule.model_validate(d) for d in data.get(table, {}).values()]
+        except ValidationError as exc:
+            self.storage._refuse(f"a record in {table} is damaged ({exc.error_count()} errors)")
+            raise
+        students.sort(key=lambda s: s.student_id)
+        attempts.sort(key=lambda a: (a.student_id, a.taken_on, a.recorded_at))
+        fees.sort(key=lambda f: f.effective_from)
+        base = Roster()
+        return Roster(tuple(students), tuple(attempts), base.fee_history + tuple(fees))
+
+    def audit(self, limit: int = 20) -> list[AuditEntry]:
+        """The most recent changes, newest first."""
+        data = self.storage.read() or {}
+        entries = [AuditEntry(datetime.fromisoformat(e["at"]), e["user"], e["action"], e["detail"])
+                   for e in data.get("audit", {}).values()]
+        entries.sort(key=lambda e: e.at, reverse=True)
+        return entries[:limit]
+
+    # -- the one way to change anything --------------------------------------------------
+
+    @contextlib.contextmanager
+    def _change(self, action: str, detail: str, *, undoable: bool = True) -> Iterator[Transaction]:
+        with self._mutex, self.storage.lock():
+            seen = identity(self.path)
+            data = self.storage.read() or {}
+            fresh = self._build(data)
+            tx = Transaction(data, fresh, action, detail)
+            yield tx
+            if not tx.staged:
+                self._roster, self._identity = fresh, seen
+                return
+            now = self.clock().isoformat(timespec="seconds")
+            entry = {"at": now, "user": self.user, "action": tx.action, "detail": tx.detail}
+            tx.apply()
+            tx.db.table("audit", cache_size=0).insert(entry)
+            data = tx.buffer.data
+            self.storage.write(data)
+            self._roster, self._identity = self._build(data), identity(self.path)
+            if undoable:
+                after = {t: {k: tx.staged[t][k] for k in keys} for t, keys in tx.before.items()}
+                self._undo.append(Change(f"{tx.action} {tx.detail}", tx.before, after))
+
+    def _student(self, tx: Transaction, student_id: str) -> Student:
+        doc = tx.get("students", student_id)
+        if doc is None:
+            raise StoreError(f"no student with ID {student_id} (deleted by someone else?)")
+        return Student.model_validate(doc)
+
+    # -- students -----------------------------------------------------------------------
+
+    def save_student(self, form: StudentForm, original: Student | None = None) -> Student:
+        """Add a student (original None) or save an edit; InvalidFields, StaleEdit refuse it."""
+        label = "add" if original is None else "edit"
+        with self._change(label, f"student {form.student_id}") as tx:
+            schedule = tx.roster.fees
+            stored = tx.get("students", original.student_id) if original else None
+            if original is not None:
+                if stored is None:
+                    raise StoreError(f"{original.full_name} was deleted by someone else")
+                current = Student.model_validate(stored)
+                if current.revision != original.revision:
+                    raise StaleEdit(current)
+            try:
+                student = form.to_student(original, schedule)
+            except ValidationError as exc:
+                raise InvalidFields(explain(exc)) from None
+            moved = original is not None and student.student_id != original.student_id
+            if (original is None or moved) and tx.get("students", student.student_id):
+                taken = Student.model_validate(tx.get("students", student.student_id))
+                raise InvalidFields(
+                    {"student_id": f"student ID {student.student_id} is {taken.full_name}'s"}
+                )
+            if original is not None and student == original:
+                return original
+            student = student.model_copy(update={"revision": student.revision + 1})
+            if original is not None and moved:
+                tx.remove("students", original.student_id)
+                for a in tx.roster.attempts_of(original.student_id):
+                    tx.put("attempts", _dump(a) | {"student_id": student.student_id})
+            tx.put("students", _dump(student))
+            return student
+
+    def delete_student(self, student_id: str) -> None:
+        """Remove a student and their attempts (undo brings both back)."""
+        with self._change("delete", f"student {student_id}") as tx:
+            self._student(tx, student_id)
+            tx.remove("students", student_id)
+            for a in tx.roster.attempts_of(student_id):
+                tx.remove("attempts", a.attempt_id)
+
+    def toggle_supplement(self, student_id: str, module: str) -> Student:
+        """Buy (at the fee in force) or un-buy one module's supplement."""
+        with self._change("supplement", f"{student_id} {module}") as tx:
+            student = self._student(tx, student_id)
+            bought = dict(student.supplements)
+            if bought.pop(module, None) is None:
+                bought[module] = tx.roster.fees.supplement
+            updated = student.model_copy(
+                update={"supplements": bought, "revision": student.revision + 1}
+            )
+            tx.put("students", _dump(updated))
+            return updated
+
+    # -- attempts -----------------------------------------------------------------------
+
+    def record_attempt(
+        self,
+        student_id: str,
+        module: str,
+        taken_on: date,
+        *,
+        correct: int | None = None,
+        percent: Decimal | None = None,
+    ) -> Attempt:
+        """Record one sitting, charged at the assessment fee in force now."""
+        score = f"{correct}" if correct is not None else f"{percent}%"
+        with self._change("record", f"{student_id} {module} {score} on {taken_on}") as tx:
+            self._student(tx, student_id)
+            roster = tx.roster
+            spec = next(m for m in roster.modules if m.key == module)
+            if taken_on > self.today():
+                raise InvalidFields({"taken_on": f"{taken_on} is in the future"})
+            try:
+                attempt = Attempt(
+                    attempt_id=new_attempt_id(),
+                    student_id=student_id,
+                    module=module,
+                    taken_on=taken_on,
+                    correct=correct,
+                    questions=spec.questions if correct is not None else None,
+                    percent=percent,
+                    fee=roster.fees.assessment,
+                    recorded_at=self.clock(),
+                )
+            except ValidationError as exc:
+                raise InvalidFields(explain(exc)) from None
+            tx.put("attempts", _dump(attempt))
+            return attempt
+
+    def delete_attempt(self, attempt_id: str) -> None:
+        with self._change("delete attempt", attempt_id) as tx:
+            if tx.get("attempts", attempt_id) is None:
+                raise StoreError("that attempt is no longer in the store")
+            tx.remove("attempts", attempt_id)
+
+    # -- fees ---------------------------------------------------------------------------
+
+    def set_fees(self, registration: Decimal, assessment: Decimal, supplement: Decimal) -> FeeSchedule:
+        """A new schedule from now on; what was recorded keeps the fee it was charged."""
+        detail = f"registration {registration}, assessment {assessment}, supplement {supplement}"
+        with self._change("fees", detail) as tx:
+            try:
+                schedule = FeeSchedule(
+                    registration=registration,
+                    assessment=assessment,
+                    supplement=supplement,
+                    effective_from=self.clock(),
+                )
+            except ValidationError as exc:
+                raise InvalidFields(explain(exc)) from None
+            tx.put("fees", _dump(schedule))
+            return schedule
+
+    # -- imports --------------------------------------------------------------------------
+
+    def import_roster(self, data: bytes, *, dry_run: bool = False) -> ImportPlan:
+        """Check every row, then write all of them or none. The plan says what happened."""
+        return self._import(data, dry_run, "students")
+
+    def import_attempts(self, data: bytes, *, dry_run: bool = False) -> ImportPlan:
+        return self._import(data, dry_run, "attempts")
+
+    def _import(self, data: bytes, dry_run: bool, table: str) -> ImportPlan:
+        with self._change("import", table) as tx:
+            roster = tx.roster
+            if table == "students":
+                plan = plan_roster_import(data, roster, roster.fees)
+            else:
+                plan = plan_attempts_import(
+                    data, roster, roster.fees, self.today(), self.clock(), new_attempt_id
+                )
+            if dry_run or not plan.ok:
+                return plan
+            for record in plan.new:
+                tx.put(table, _dump(record))
+            for student in plan.updated:
+                tx.put(table, _dump(student.model_copy(update={"revision": student.revision + 1})))
+            tx.detail = f"{table}: {plan.summary()}"
+            return plan
+
+    # -- undo ---------------------------------------------------------------------------
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    def undo(self) -> str | None:
+        """Undo this session's newest change; its label, or None with nothing to undo.
+
+        Refused (StoreError) when someone else has since changed the same records.
+        """
+        with self._mutex:
+            if not self._undo:
+                return None
+            change = self._undo[-1]
+            with self._change("undo", change.label, undoable=False) as tx:
+                for table, records in change.before.items():
+                    for key, old in records.items():
+                        if tx.get(table, key) != change.after[table][key]:
+                            raise StoreError(
+                                f"cannot undo {change.label}: it was changed since by someone else"
+                            )
+                        if old is None:
+                            tx.remove(table, key)
+                        else:
+                            tx.put(table, old)
+            self._undo.pop()
+            return change.label
+
+
+def _system_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+__all__ = [
+    "AuditEntry",
+    "InvalidFields",
+    "StaleEdit",
+    "Store",
+    "StoreError",
+    "StoreUnreadable",
+]

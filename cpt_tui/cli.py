@@ -66,7 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--attempts", action="store_true", help="the file holds assessment attempts")
     imp.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
     exp = commands.add_parser("export", parents=[common], help="export the roster to CSV")
-    exp.add_argument("file", nargs="?", metavar="FILE.csv|-", help="default cpt-export-DATE.csv; - for stdout")
+    exp.add_argument(
+        "file", nargs="?", metavar="FILE.csv|-", help="default cpt-export-DATE.csv; - for stdout"
+    )
     exp.add_argument("--attempts", action="store_true", help="one row per attempt instead")
     exp.add_argument("--no-bom", action="store_true", help="leave out the UTF-8 byte-order mark")
     exp.add_argument("--force", action="store_true", help="overwrite an existing file")
@@ -110,7 +112,9 @@ def run(args: argparse.Namespace) -> int:
     if command == "import":
         return run_import(store, args.file, attempts=args.attempts, dry_run=args.dry_run)
     if command == "export":
-        return run_export(store, args.file, attempts=args.attempts, bom=not args.no_bom, force=args.force)
+        return run_export(
+            store, args.file, attempts=args.attempts, bom=not args.no_bom, force=args.force
+        )
     if command == "report":
         from .report import print_report
 
@@ -118,13 +122,15 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_OK
     if command == "log":
         for entry in store.audit(max(args.count, 1)):
-            print(f"{entry.at:%Y-%m-%d %H:%M:%S}  {entry.user:<12} {entry.action:<14} {entry.detail}")
+            print(
+                f"{entry.at:%Y-%m-%d %H:%M:%S}  {entry.user:<12} {entry.action:<14} {entry.detail}"
+            )
         return EXIT_OK
     raise AssertionError(command)
 
 
 def run_tui(store: Store, *, demo: bool = False) -> int:
-    store.roster  # a broken store is refused here, before the screen is taken over
+    store.refresh()  # a broken store is refused here, before the screen is taken over
     from .app import create_app
 
     create_app(store, demo=demo).run()
@@ -156,7 +162,9 @@ def run_import(store: Store, file: Path, *, attempts: bool, dry_run: bool) -> in
         print(f"cpt-tui: nothing imported: {plan.summary()}", file=sys.stderr)
         return EXIT_REFUSED
     verb = "would import" if dry_run else "imported"
-    print(f"{verb} {plan.kind}: {plan.summary()}" + (" (dry run: nothing written)" if dry_run else ""))
+    print(
+        f"{verb} {plan.kind}: {plan.summary()}" + (" (dry run: nothing written)" if dry_run else "")
+    )
     return EXIT_OK
 
 
@@ -167,7 +175,9 @@ def run_export(store: Store, file: str | None, *, attempts: bool, bom: bool, for
         return EXIT_OK
     path = Path(file or default_export_name(attempts, store.today()))
     try:
-        write_new_file(path, write_csv(rows, bom=bom), overwrite=force, mode=store.storage.file_mode())
+        write_new_file(
+            path, write_csv(rows, bom=bom), overwrite=force, mode=store.storage.file_mode()
+        )
     except FileExistsError:
         raise Refused(f"{path} exists; use --force to overwrite it") from None
     count = len(store.roster.attempts if attempts else store.roster.students)

@@ -10,7 +10,7 @@ import tempfile
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import orjson
 from filelock import FileLock, Timeout
@@ -79,7 +79,7 @@ def _reason(exc: OSError) -> str:
     return exc.strerror or type(exc).__name__
 
 
-class AtomicJSONStorage(Storage):  # type: ignore[misc]
+class AtomicJSONStorage(Storage):
     """TinyDB storage: checked reads, and writes that replace the file whole or not at all.
 
     A write goes to a temporary file in the same folder, is flushed and fsynced, and is
@@ -177,22 +177,19 @@ class AtomicJSONStorage(Storage):  # type: ignore[misc]
                 f"{self.path} was written by a newer cpt-tui (schema {version}; this one reads "
                 f"up to {SCHEMA_VERSION}). Upgrade cpt-tui; the file was not touched."
             )
-        counts = meta.get("counts", {})
+        counts = meta.get("counts")
         for table in COUNTED:
             rows = data.get(table, {})
-            if not isinstance(rows, dict) or len(rows) != counts.get(table, 0):
+            said = counts.get(table, 0) if isinstance(counts, dict) else None
+            if not isinstance(rows, dict) or len(rows) != said:
                 held = len(rows) if isinstance(rows, dict) else "no"
-                self._refuse(
-                    f"it says {counts.get(table, 0)} {table} but holds {held} (damaged)"
-                )
+                self._refuse(f"it says {said} {table} but holds {held} (damaged)")
         return data  # type: ignore[no-any-return]
 
-    def _refuse(self, what: str) -> Any:
+    def _refuse(self, what: str) -> NoReturn:
         backup = newest_backup(self.path)
         where = f" The newest backup is {backup}." if backup else " There is no backup yet."
-        raise StoreUnreadable(
-            f"{self.path} cannot be read: {what}. It was left untouched.{where}"
-        )
+        raise StoreUnreadable(f"{self.path} cannot be read: {what}. It was left untouched.{where}")
 
     # -- write ---------------------------------------------------------------------
 
@@ -207,7 +204,9 @@ class AtomicJSONStorage(Storage):  # type: ignore[misc]
         self._clean_temporaries()
         tmp = None
         try:
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp")
+            fd, tmp = tempfile.mkstemp(
+                dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp"
+            )
             with os.fdopen(fd, "wb") as handle:
                 self._secure(handle.fileno())
                 handle.write(payload)

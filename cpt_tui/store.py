@@ -73,7 +73,7 @@ class Change:
     after: dict[str, dict[str, dict[str, Any] | None]] = field(default_factory=dict)
 
 
-class _Buffer(Storage):  # type: ignore[misc]
+class _Buffer(Storage):
     """One transaction's view: the file read once under the lock, written once at the end."""
 
     def __init__(self, data: dict[str, Any]) -> None:
@@ -221,10 +221,11 @@ class Store:
     def audit(self, limit: int = 20) -> list[AuditEntry]:
         """The most recent changes, newest first."""
         data = self.storage.read() or {}
-        entries = [AuditEntry(datetime.fromisoformat(e["at"]), e["user"], e["action"], e["detail"])
-                   for e in data.get("audit", {}).values()]
-        entries.sort(key=lambda e: e.at, reverse=True)
-        return entries[:limit]
+        recent = sorted(data.get("audit", {}).items(), key=lambda item: int(item[0]))[-limit:]
+        return [
+            AuditEntry(datetime.fromisoformat(e["at"]), e["user"], e["action"], e["detail"])
+            for _, e in reversed(recent)
+        ]
 
     # -- the one way to change anything --------------------------------------------------
 
@@ -355,7 +356,9 @@ class Store:
 
     # -- fees ---------------------------------------------------------------------------
 
-    def set_fees(self, registration: Decimal, assessment: Decimal, supplement: Decimal) -> FeeSchedule:
+    def set_fees(
+        self, registration: Decimal, assessment: Decimal, supplement: Decimal
+    ) -> FeeSchedule:
         """A new schedule from now on; what was recorded keeps the fee it was charged."""
         detail = f"registration {registration}, assessment {assessment}, supplement {supplement}"
         with self._change("fees", detail) as tx:

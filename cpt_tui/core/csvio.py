@@ -93,7 +93,7 @@ ATTEMPTS_HEADER = ["student_id", "module", "date", "correct", "percent", "passed
 def attempt_percent(attempt: Attempt) -> str:
     """One decimal; a score typed as a percent keeps its own figure so a re-import agrees."""
     if attempt.percent is not None and attempt.correct is None:
-        text = str(attempt.percent.normalize())
+        text = f"{attempt.percent.normalize():f}"
         return text if "." in text else text + ".0"
     return one_decimal(attempt.score)
 

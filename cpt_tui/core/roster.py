@@ -47,7 +47,9 @@ class Roster:
 
     @cached_property
     def fee_lines(self) -> dict[str, FeeLine]:
-        return {s.student_id: student_fees(s, self.attempts_of(s.student_id)) for s in self.students}
+        return {
+            s.student_id: student_fees(s, self.attempts_of(s.student_id)) for s in self.students
+        }
 
     def attempts_of(self, student_id: str) -> tuple[Attempt, ...]:
         return self.attempts_by_student.get(student_id, ())
@@ -63,7 +65,8 @@ class Roster:
 
 
 def _haystack(student: Student) -> str:
-    return f"{student.student_id} {student.first_name} {student.last_name} {student.section}".casefold()
+    fields = (student.student_id, student.first_name, student.last_name, student.section)
+    return " ".join(fields).casefold()
 
 
 @dataclass(frozen=True, slots=True)

@@ -103,7 +103,9 @@ class Standing:
         return CptStatus.CERTIFIED
 
 
-def module_standing(module: Module, attempts: Iterable[Attempt], supplement: bool) -> ModuleStanding:
+def module_standing(
+    module: Module, attempts: Iterable[Attempt], supplement: bool
+) -> ModuleStanding:
     """Fold one module's attempts: the first passing attempt dates the pass."""
     ordered = tuple(sorted(attempts, key=lambda a: (a.taken_on, a.recorded_at)))
     passed_on = next((a.taken_on for a in ordered if passes(module, a.score)), None)

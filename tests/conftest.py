@@ -1,0 +1,66 @@
+"""Shared fixtures: real stores in tmp_path, a fixed clock, and the user's own files kept out."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from cpt_tui.cli import DEMO_FILE, fixtures_dir
+from cpt_tui.core.models import StudentForm
+from cpt_tui.store import Store
+
+NOW = datetime(2026, 11, 21, 10, 0)
+"""The tests' today: the demo roster is dated 2026-11-20."""
+FIXTURES = fixtures_dir()
+
+
+def fixed_clock() -> datetime:
+    return NOW
+
+
+@pytest.fixture(autouse=True)
+def _private_environment(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Never touch the user's real store or config; no colour codes in CLI output."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.delenv("CPT_TUI_DB", raising=False)
+    monkeypatch.setenv("NO_COLOR", "1")
+
+
+@pytest.fixture
+def demo_path(tmp_path: Path) -> Path:
+    """A fresh copy of the demo roster."""
+    path = tmp_path / "roster.json"
+    shutil.copyfile(FIXTURES / DEMO_FILE, path)
+    path.chmod(0o600)
+    return path
+
+
+@pytest.fixture
+def demo_store(demo_path: Path) -> Store:
+    return Store(demo_path, clock=fixed_clock, user="tester")
+
+
+@pytest.fixture
+def empty_store(tmp_path: Path) -> Store:
+    return Store(tmp_path / "empty" / "roster.json", clock=fixed_clock, user="tester")
+
+
+@pytest.fixture
+def add_student() -> Callable[..., object]:
+    def add(
+        store: Store, sid: str = "T100", first: str = "Ada", last: str = "Lovelace", **kw: object
+    ) -> object:
+        return store.save_student(
+            StudentForm(student_id=sid, first_name=first, last_name=last, **kw)
+        )  # type: ignore[arg-type]
+
+    return add

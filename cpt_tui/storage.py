@@ -184,7 +184,7 @@ class AtomicJSONStorage(Storage):
             if not isinstance(rows, dict) or len(rows) != said:
                 held = len(rows) if isinstance(rows, dict) else "no"
                 self._refuse(f"it says {said} {table} but holds {held} (damaged)")
-        return data  # type: ignore[no-any-return]
+        return data
 
     def _refuse(self, what: str) -> NoReturn:
         backup = newest_backup(self.path)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from .models import one_decimal
-from .standing import CptStatus, ModuleStanding, Standing
+from . import catalog
+from .models import Attempt, one_decimal
+from .standing import CptStatus, ModuleStanding, Standing, passes
 
 PASS, FAIL, NOT_ATTEMPTED = "✓", "✗", "·"
 
@@ -18,17 +19,12 @@ def cell(ms: ModuleStanding) -> str:
 
 
 def cpt(st: Standing, today: date) -> str:
-    """`CPT` with its expiry, `expiring` or `expired`, else how many core modules are left."""
+    """`✓ 2031-05-07` valid until, `! 2026-12-16` renew now, `✗ 2026-10-01` expired, `3 to go`."""
     status = st.cpt_status(today)
     if status is CptStatus.NONE:
         return f"{st.core_total - st.core_passed} to go"
-    expiry = st.cpt_expires_on
-    assert expiry is not None
-    if status is CptStatus.EXPIRED:
-        return f"expired {expiry}"
-    if status is CptStatus.EXPIRING:
-        return f"! renew by {expiry}"
-    return f"CPT to {expiry}"
+    mark = {CptStatus.EXPIRED: "✗", CptStatus.EXPIRING: "!", CptStatus.CERTIFIED: "✓"}[status]
+    return f"{mark} {st.cpt_expires_on}"
 
 
 def optional(ms: ModuleStanding) -> str:
@@ -37,4 +33,13 @@ def optional(ms: ModuleStanding) -> str:
         return f"{PASS} passed"
     if ms.attempted:
         return f"{FAIL} not yet"
-    return "optional"
+    return "-"
+
+
+def score(attempt: Attempt) -> str:
+    """`64/83 = 77.1%, passed` or `75.96% (typed), not passed`."""
+    module = catalog.module(attempt.module)
+    result = "passed" if passes(module, attempt.score) else "not passed"
+    if attempt.correct is not None:
+        return f"{attempt.correct}/{attempt.questions} = {one_decimal(attempt.score)}%, {result}"
+    return f"{one_decimal(attempt.score)}%, {result}"

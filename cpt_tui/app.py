@@ -1,0 +1,211 @@
+"""The Textual app: three modes (roster, progress, fees), global keys, and store changes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import partial
+from pathlib import Path
+from typing import Any, TypeVar
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.reactive import reactive
+from textual.screen import ModalScreen, Screen
+
+from . import __version__
+from .cli import default_export_name
+from .core.csvio import ImportPlan, attempts_rows, roster_rows, write_csv
+from .core.roster import Roster
+from .screens.dialogs import ConfirmScreen, ExportScreen, HelpScreen, ImportScreen
+from .screens.fees import FeesScreen
+from .screens.progress import ProgressScreen
+from .screens.roster import RosterScreen
+from .storage import StoreError, write_new_file
+from .store import Store
+
+T = TypeVar("T")
+
+GLOBAL_ACTIONS = {
+    "switch_mode",
+    "help",
+    "filter",
+    "undo",
+    "export",
+    "import",
+    "toggle_dropped",
+    "quit",
+}
+"""Actions of the app's own keys; none of them acts while a dialog is open."""
+
+POLL_SECONDS = 1.0
+"""How often the store file is checked for changes made by another instructor."""
+
+
+class CptApp(App[None]):
+    """cpt-tui: the roster, progress and fees of a CPT class, over one store."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "cpt-tui"
+    MODES = {"roster": RosterScreen, "progress": ProgressScreen, "fees": FeesScreen}
+    DEFAULT_MODE = "roster"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("1", "switch_mode('roster')", "Roster", key_display="1"),
+        Binding("2", "switch_mode('progress')", "Progress", key_display="2"),
+        Binding("3", "switch_mode('fees')", "Fees", key_display="3"),
+        Binding("slash", "filter", "Filter", key_display="/"),
+        Binding("v", "toggle_dropped", "Dropped"),
+        Binding("u", "undo", "Undo"),
+        Binding("x", "export", "Export"),
+        Binding("i", "import", "Import"),
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("q", "quit", "Quit"),
+    ]
+    """Keys that work on every screen."""
+
+    roster: reactive[Roster] = reactive(Roster, always_update=True)
+    """The latest snapshot of the store; screens watch it."""
+    filter_text: reactive[str] = reactive("")
+    """Typed after `/`: applies on every screen (name, ID, section)."""
+    show_dropped: reactive[bool] = reactive(False)
+
+    def __init__(self, store: Store, *, demo: bool = False) -> None:
+        super().__init__()
+        self.store = store
+        self.demo = demo
+
+    def on_mount(self) -> None:
+        self.roster = self.store.roster
+        self.set_interval(POLL_SECONDS, self._poll_store)
+
+    def watch_roster(self, roster: Roster) -> None:
+        count = len(roster.students)
+        where = "demo copy" if self.demo else str(self.store.path)
+        self.sub_title = f"{where} · {count} student{'s' * (count != 1)}"
+
+    # -- the store, off the UI thread ------------------------------------------------------
+
+    def change(
+        self,
+        do: Callable[[], T],
+        done: Callable[[T], None] | None = None,
+        failed: Callable[[StoreError], None] | None = None,
+    ) -> None:
+        """Run one store change in a worker thread; then refresh every screen and call back."""
+
+        def work() -> None:
+            try:
+                result = do()
+            except StoreError as exc:
+                self.call_from_thread(self._failed, exc, failed)
+                return
+            self.call_from_thread(self._changed, result, done)
+
+        self.run_worker(work, thread=True, group="store", exit_on_error=False)
+
+    def _changed(self, result: T, done: Callable[[T], None] | None) -> None:
+        self.roster = self.store.roster
+        if done is not None:
+            done(result)
+
+    def _failed(self, error: StoreError, failed: Callable[[StoreError], None] | None) -> None:
+        self.roster = self.store.roster
+        if failed is not None:
+            failed(error)
+        else:
+            self.notify(str(error), title="Not saved", severity="error", timeout=10)
+
+    def _poll_store(self) -> None:
+        def work() -> None:
+            try:
+                changed = self.store.refresh()
+            except StoreError as exc:
+                self.call_from_thread(self.notify, str(exc), severity="error", timeout=10)
+                return
+            if changed:
+                self.call_from_thread(self._changed, None, None)
+
+        self.run_worker(work, thread=True, group="poll", exclusive=True, exit_on_error=False)
+
+    # -- global actions -------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in GLOBAL_ACTIONS and isinstance(self.screen, ModalScreen):
+            return False
+        return True
+
+    def action_filter(self) -> None:
+        screen = self.screen
+        if hasattr(screen, "open_filter"):
+            screen.open_filter()
+
+    def action_toggle_dropped(self) -> None:
+        self.show_dropped = not self.show_dropped
+        self.notify("Dropped students shown" if self.show_dropped else "Dropped students hidden")
+
+    def action_undo(self) -> None:
+        if not self.store.can_undo:
+            self.notify("Nothing to undo in this session", severity="warning")
+            return
+        self.change(self.store.undo, lambda label: self.notify(f"Undone: {label}"))
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen(self.screen, self.BINDINGS))
+
+    def action_export(self) -> None:
+        self.push_screen(ExportScreen(default_export_name(today=self.store.today())), self._export)
+
+    def _export(self, choice: tuple[Path, bool] | None, overwrite: bool = False) -> None:
+        if choice is None:
+            return
+        path, attempts = choice
+        if path.exists() and not overwrite:
+            self.push_screen(
+                ConfirmScreen(f"{path} exists. Replace it?", yes="Replace"),
+                lambda ok: self._export(choice, overwrite=True) if ok else None,
+            )
+            return
+        roster = self.store.roster
+        rows = attempts_rows(roster) if attempts else roster_rows(roster)
+        text = write_csv(rows)
+        mode = self.store.storage.file_mode()
+        count = len(roster.attempts) if attempts else len(roster.students)
+        what = "attempts" if attempts else "students"
+        self.change(
+            lambda: write_new_file(path, text, overwrite=overwrite, mode=mode),
+            lambda _: self.notify(f"Exported {count} {what} to {path.resolve()}"),
+        )
+
+    def action_import(self) -> None:
+        self.push_screen(ImportScreen(self.store))
+
+    def imported(self, plan: ImportPlan) -> None:
+        self.notify(f"Imported {plan.kind}: {plan.summary()}")
+
+    # -- command palette ------------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Every key's action is in the palette too: the current screen's, then the app's."""
+        seen: set[str] = set()
+        for binding in [*getattr(screen, "BINDINGS", []), *self.BINDINGS]:
+            if not isinstance(binding, Binding) or not binding.description:
+                continue
+            if binding.description in seen:
+                continue
+            seen.add(binding.description)
+            target = screen if binding in getattr(screen, "BINDINGS", []) else self
+            key = binding.key_display or binding.key
+            yield SystemCommand(
+                binding.description,
+                f"key: {key}",
+                partial(self.run_action, binding.action, target),
+            )
+        yield from super().get_system_commands(screen)
+
+
+def create_app(store: Store, *, demo: bool = False) -> CptApp:
+    """The one factory for the CLI, the tests and the snapshots."""
+    return CptApp(store, demo=demo)
+
+
+__all__ = ["CptApp", "create_app", "__version__"]

@@ -1,0 +1,1 @@
+"""The three top-level screens and their dialogs."""

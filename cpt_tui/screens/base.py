@@ -1,0 +1,76 @@
+"""What every top-level screen shares: header, filter bar, footer, and roster updates."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual import on
+from textual.screen import Screen
+from textual.widget import Widget
+
+from ..core.models import Student
+from ..core.roster import Roster
+from ..widgets.filter_bar import FilterBar
+
+if TYPE_CHECKING:
+    from ..app import CptApp
+
+
+class CptScreen(Screen[None]):
+    """A screen over the current roster, narrowed by the shared filter and dropped rule."""
+
+    AUTO_FOCUS = "DataTable"
+
+    @property
+    def cpt(self) -> CptApp:
+        return cast("CptApp", self.app)
+
+    @property
+    def roster(self) -> Roster:
+        return self.cpt.roster
+
+    def visible_students(self) -> list[Student]:
+        return self.roster.visible(show_dropped=self.cpt.show_dropped, text=self.cpt.filter_text)
+
+    def main_widget(self) -> Widget:
+        """The widget that holds the focus when the filter is left."""
+        raise NotImplementedError
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "roster", self._app_changed, init=False)
+        self.watch(self.app, "filter_text", self._filter_changed, init=False)
+        self.watch(self.app, "show_dropped", self._app_changed, init=False)
+        self.update_view()
+
+    def on_screen_resume(self) -> None:
+        bar = self.query_one(FilterBar)
+        if bar.value != self.cpt.filter_text:
+            bar.value = self.cpt.filter_text
+        bar.display = bool(self.cpt.filter_text)
+        self.update_view()
+
+    def _app_changed(self) -> None:
+        if self.is_current:
+            self.update_view()
+
+    def _filter_changed(self) -> None:
+        if self.is_current:
+            self.update_view()
+
+    def update_view(self) -> None:
+        """Redraw from `self.roster` and the filter (subclasses)."""
+
+    def open_filter(self) -> None:
+        bar = self.query_one(FilterBar)
+        bar.display = True
+        bar.focus()
+
+    @on(FilterBar.Typed)
+    def _filter_typed(self, event: FilterBar.Typed) -> None:
+        self.cpt.filter_text = event.text
+
+    @on(FilterBar.Left)
+    def _filter_done(self) -> None:
+        bar = self.query_one(FilterBar)
+        bar.display = bool(bar.value)
+        self.main_widget().focus()

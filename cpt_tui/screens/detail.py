@@ -1,0 +1,155 @@
+"""One student in full: attempts, certificates, the CPT and its expiry, what each module trains."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Footer, Label, Static
+
+from ..core import labels
+from ..core.fees import dollars
+from ..core.models import one_decimal
+from ..core.standing import CptStatus, passes
+from .dialogs import ConfirmScreen
+
+if TYPE_CHECKING:
+    from ..app import CptApp
+
+
+class StudentDetailScreen(ModalScreen[None]):
+    """Attempts (delete a wrong one with `d`, `u` undoes), certificates, CPT, activities."""
+
+    BINDINGS = [
+        Binding("d", "delete_attempt", "Delete attempt"),
+        Binding("u", "undo", "Undo"),
+        Binding("escape,q", "close", "Close"),
+    ]
+    """Keys of the student detail."""
+
+    def __init__(self, student_id: str) -> None:
+        super().__init__()
+        self.student_id = student_id
+
+    @property
+    def cpt(self) -> CptApp:
+        return cast("CptApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog detail"):
+            yield Label("", id="detail-title", classes="title")
+            yield Static("", id="credentials")
+            table: DataTable[str | Text] = DataTable(id="attempts", cursor_type="row")
+            yield table
+            with VerticalScroll(id="activities-box"):
+                yield Static("", id="activities")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "roster", self.update_view)
+
+    def update_view(self) -> None:
+        roster = self.cpt.roster
+        student = roster.by_id.get(self.student_id)
+        if student is None:
+            self.dismiss(None)
+            return
+        st = roster.standings[self.student_id]
+        today = self.cpt.store.today()
+        title = f"{student.full_name} · {student.student_id} · {student.section or 'no section'}"
+        self.query_one("#detail-title", Label).update(
+            title + (" · dropped" if student.dropped else "")
+        )
+
+        status = st.cpt_status(today)
+        if st.cpt_certified_on:
+            cpt = f"CPT 4.0 certified {st.cpt_certified_on}, expires {st.cpt_expires_on}"
+            if status is CptStatus.EXPIRING:
+                cpt += "  ! RENEWAL OPEN: expires within 90 days"
+            elif status is CptStatus.EXPIRED:
+                cpt += "  ✗ EXPIRED"
+        else:
+            cpt = f"No CPT yet: {st.core_passed} of {st.core_total} core modules passed"
+        earned = ", ".join(f"{name} ({day})" for name, day in st.certificates if name != "CPT 4.0")
+        fees = roster.fee_lines[self.student_id]
+        self.query_one("#credentials", Static).update(
+            Text.assemble(
+                (cpt, "bold"),
+                "\n",
+                "Certificates: ",
+                earned or "none yet",
+                "\n",
+                f"Fees to date: {dollars(fees.total)} (registration {dollars(fees.registration)}, "
+                f"{fees.attempts} attempts {dollars(fees.assessments)}, "
+                f"supplements {dollars(fees.supplements)})",
+            )
+        )
+
+        table = self.query_one("#attempts", DataTable)
+        row = table.cursor_row
+        table.clear(columns=True)
+        table.add_columns("Date", "Module", "Score", "%", "Result", Text("Fee", justify="right"))
+        for ms in st.modules.values():
+            for a in ms.attempts:
+                score = f"{a.correct}/{a.questions}" if a.correct is not None else "typed %"
+                ok = passes(ms.module, a.score)
+                table.add_row(
+                    a.taken_on.isoformat(),
+                    ms.module.short,
+                    score,
+                    one_decimal(a.score),
+                    Text("✓ pass" if ok else "✗ fail", style="green" if ok else "red"),
+                    Text(dollars(a.fee), justify="right"),
+                    key=a.attempt_id,
+                )
+        if table.row_count:
+            table.move_cursor(row=min(row, table.row_count - 1))
+
+        activities: list[Text | Table] = []
+        for ms in st.modules.values():
+            m = ms.module
+            heading = Text.assemble(
+                (f"{labels.cell(ms)} {m.name}", "bold"),
+                "" if m.required else " (optional)",
+                f" · {m.questions} questions, {m.minutes} min, pass {m.pass_mark}%",
+            )
+            items = Table.grid(padding=(0, 1))
+            items.add_column(no_wrap=True)
+            items.add_column()
+            for activity in m.activities:
+                items.add_row(" -", activity)
+            activities.extend([heading, items])
+        self.query_one("#activities", Static).update(Group(*activities))
+
+    def action_delete_attempt(self) -> None:
+        table = self.query_one("#attempts", DataTable)
+        if not table.row_count:
+            self.notify("No attempts to delete", severity="warning")
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or ""
+        attempt = next(a for a in self.cpt.roster.attempts if a.attempt_id == key)
+        question = (
+            f"Delete the {attempt.module} attempt of {attempt.taken_on} "
+            f"({labels.score(attempt)})? u undoes it."
+        )
+
+        def confirmed(ok: bool | None) -> None:
+            if ok:
+                self.cpt.change(
+                    lambda: self.cpt.store.delete_attempt(key),
+                    lambda _: self.notify("Attempt deleted; u undoes it"),
+                )
+
+        self.app.push_screen(ConfirmScreen(question, yes="Delete"), confirmed)
+
+    def action_undo(self) -> None:
+        self.cpt.action_undo()
+
+    def action_close(self) -> None:
+        self.dismiss(None)

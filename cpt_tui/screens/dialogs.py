@@ -1,0 +1,212 @@
+"""Dialogs: confirm, help, export and import. Each is a ModalScreen that returns its answer."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+from rich.table import Table
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Checkbox, Input, Label, Static
+
+from ..core.csvio import CsvError, ImportPlan
+from ..storage import StoreError, is_symlink
+from ..widgets.field_error import FieldError
+from ..widgets.tick import Tick
+
+if TYPE_CHECKING:
+    from ..app import CptApp
+    from ..store import Store
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """A yes/no question: `y` or `enter` says yes, `n` or `escape` says no."""
+
+    BINDINGS = [
+        Binding("y,enter", "answer(True)", "Yes"),
+        Binding("n,escape", "answer(False)", "No"),
+    ]
+    """Keys of a confirmation."""
+
+    def __init__(self, question: str, *, yes: str = "Yes", no: str = "Keep") -> None:
+        super().__init__()
+        self.question, self.yes, self.no = question, yes, no
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.question, classes="question")
+            yield Static(f"[b]y[/b]/enter {self.yes}    [b]n[/b]/escape {self.no}", classes="hint")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every key of the screen underneath, then the global ones."""
+
+    BINDINGS = [Binding("escape,question_mark,q", "close", "Close")]
+    """Keys of the help."""
+
+    def __init__(self, under: Screen[Any], global_bindings: Sequence[BindingType]) -> None:
+        super().__init__()
+        self.under = under
+        self.global_bindings = global_bindings
+
+    def compose(self) -> ComposeResult:
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column()
+        title = type(self.under).__name__.removesuffix("Screen")
+        sections = [(f"{title} screen", getattr(self.under, "BINDINGS", [])), ("Everywhere", [])]
+        sections[1][1].extend(self.global_bindings)
+        for heading, bindings in sections:
+            table.add_row(Text(heading, style="underline"), "")
+            for binding in bindings:
+                if isinstance(binding, Binding) and binding.description:
+                    keys = binding.key_display or binding.key.replace(",", " ")
+                    table.add_row(keys, binding.description)
+        table.add_row("ctrl+p", "Command palette: every action by name")
+        table.add_row("escape", "Close a dialog")
+        table.add_row("arrows h j k l", "Move")
+        with Vertical(classes="dialog help"):
+            yield Static(table)
+            yield Static("escape or ? closes", classes="hint")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class ExportScreen(ModalScreen[tuple[Path, bool] | None]):
+    """Where to export: an editable path, and the attempts file instead of the roster."""
+
+    BINDINGS = [
+        Binding("enter", "export", "Export", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+    """Keys of the export dialog."""
+
+    def __init__(self, default_name: str) -> None:
+        super().__init__()
+        self.default_name = default_name
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("Export to CSV", classes="title")
+            yield Input(self.default_name, id="path")
+            yield Tick("Attempts file (one row per attempt)", id="attempts")
+            yield FieldError(id="path-error")
+            yield Static("enter exports    escape cancels    space ticks", classes="hint")
+
+    @on(Checkbox.Changed, "#attempts")
+    def _kind_changed(self, event: Checkbox.Changed) -> None:
+        path = self.query_one("#path", Input)
+        swap = ("cpt-export-", "cpt-attempts-") if event.value else ("cpt-attempts-", "cpt-export-")
+        path.value = path.value.replace(*swap)
+
+    def action_export(self) -> None:
+        text = self.query_one("#path", Input).value.strip()
+        error = self.query_one("#path-error", FieldError)
+        path = Path(text).expanduser()
+        if not text:
+            error.show("Type a file name")
+        elif path.is_dir():
+            error.show(f"{path} is a folder: add a file name")
+        elif not path.parent.is_dir():
+            error.show(f"There is no folder {path.parent}")
+        elif is_symlink(path):
+            error.show(f"{path} is a symbolic link; choose another name")
+        else:
+            self.dismiss((path, self.query_one("#attempts", Checkbox).value))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ImportScreen(ModalScreen[None]):
+    """Pick a CSV; `enter` shows what would change (a dry run), `enter` again imports it."""
+
+    BINDINGS = [
+        Binding("enter", "go", "Check / import", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+    """Keys of the import dialog."""
+
+    def __init__(self, store: Store) -> None:
+        super().__init__()
+        self.store = store
+        self.checked: tuple[str, bool] | None = None
+        """The (path, attempts) whose dry run is showing and may be imported."""
+
+    @property
+    def cpt(self) -> CptApp:
+        return cast("CptApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("Import a CSV", classes="title")
+            yield Input(placeholder="path/to/roster.csv", id="path")
+            yield Tick("Attempts file (student_id, module, date, score)", id="attempts")
+            yield Static("enter checks the file first; nothing is written yet", id="result")
+            yield Static("enter checks, then imports    escape cancels", classes="hint")
+
+    def _choice(self) -> tuple[str, bool]:
+        return self.query_one("#path", Input).value.strip(), self.query_one(
+            "#attempts", Checkbox
+        ).value
+
+    @on(Input.Changed)
+    @on(Checkbox.Changed)
+    def _changed(self) -> None:
+        if self.checked is not None and self.checked != self._choice():
+            self.checked = None
+            self.query_one("#result", Static).update("enter checks the file again")
+
+    def action_go(self) -> None:
+        text, attempts = self._choice()
+        result = self.query_one("#result", Static)
+        try:
+            data = Path(text).expanduser().read_bytes()
+        except OSError as exc:
+            result.update(Text(f"Cannot read {text or 'that'}: {exc.strerror}", style="bold"))
+            return
+        dry_run = self.checked != (text, attempts)
+        do = self.store.import_attempts if attempts else self.store.import_roster
+
+        def run() -> ImportPlan:
+            try:
+                return do(data, dry_run=dry_run)
+            except CsvError as exc:
+                raise StoreError(str(exc)) from None
+
+        self.cpt.change(
+            run, lambda plan: self._show(plan, dry_run, (text, attempts)), self._refused
+        )
+
+    def _refused(self, error: StoreError) -> None:
+        self.query_one("#result", Static).update(Text(str(error), style="bold"))
+
+    def _show(self, plan: ImportPlan, dry_run: bool, choice: tuple[str, bool]) -> None:
+        result = self.query_one("#result", Static)
+        if not plan.ok:
+            self.checked = None
+            shown = plan.error_lines()[:6]
+            more = len(plan.errors) - len(shown)
+            lines = [f"Nothing can be imported: {plan.summary()}", *shown]
+            if more:
+                lines.append(f"... and {more} more (cpt-tui import --dry-run lists all)")
+            result.update(Text("\n".join(lines)))
+        elif dry_run:
+            self.checked = choice
+            result.update(Text(f"Would import: {plan.summary()}\nenter imports, escape cancels"))
+        else:
+            self.cpt.imported(plan)
+            self.dismiss(None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

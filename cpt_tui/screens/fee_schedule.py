@@ -1,0 +1,68 @@
+"""Edit the fee schedule: three amounts that apply from now on, never to what is recorded."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Static
+
+from ..core.models import FeeSchedule
+from ..core.parse import parse_money
+from ..widgets.field_error import FieldError
+
+FIELDS = (
+    ("registration", "Registration"),
+    ("assessment", "Assessment"),
+    ("supplement", "Supplement"),
+)
+
+
+class FeeScheduleScreen(ModalScreen[tuple[Decimal, Decimal, Decimal] | None]):
+    """`enter` saves the three fees; each attempt and supplement keeps the fee it was charged."""
+
+    BINDINGS = [
+        Binding("enter", "save", "Save", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+    """Keys of the fee schedule dialog."""
+
+    def __init__(self, current: FeeSchedule) -> None:
+        super().__init__()
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("Fee schedule (US dollars)", classes="title")
+            for name, label in FIELDS:
+                with Horizontal(classes="field"):
+                    yield Label(label, classes="label")
+                    yield Input(f"{getattr(self.current, name):.2f}", id=name, classes="compact")
+                yield FieldError(id=f"{name}-error")
+            yield Static(
+                "A new schedule applies from now on: recorded attempts and supplements keep "
+                "the fee they were charged.",
+                classes="hint",
+            )
+            yield Static("enter saves    escape cancels    tab next field", classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#registration", Input).focus()
+
+    def action_save(self) -> None:
+        amounts: list[Decimal] = []
+        for name, _ in FIELDS:
+            error = self.query_one(f"#{name}-error", FieldError)
+            try:
+                amounts.append(parse_money(self.query_one(f"#{name}", Input).value))
+                error.show("")
+            except ValueError as exc:
+                error.show(str(exc))
+        if len(amounts) == len(FIELDS):
+            self.dismiss((amounts[0], amounts[1], amounts[2]))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,223 @@
+"""The fee calculator: what the class has cost, what the next cohort will cost, the schedule."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from rich.table import Table
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import ContentSwitcher, DataTable, Footer, Header, Input, Label, Static
+
+from ..core.fees import CohortPlan, FeeLine, dollars, plan_cost, retake_rate
+from ..core.models import FeeSchedule
+from ..core.parse import parse_percent, parse_whole
+from ..core.roster import fee_totals
+from ..widgets.field_error import FieldError
+from ..widgets.filter_bar import FilterBar
+from ..widgets.tick import Tick
+from .base import CptScreen
+
+NAME_WIDTH = 18
+"""Long names are cut so the figures fit in 80 columns (the roster has them whole)."""
+
+
+def money(amount: Decimal) -> Text:
+    return Text(dollars(amount), justify="right")
+
+
+def totals_table(sections: dict[str, FeeLine], overall: FeeLine, count: int) -> Table:
+    """Subtotals per section and the total of the students shown."""
+    table = Table(box=None, padding=(0, 1), show_edge=False, expand=True)
+    table.add_column("Section")
+    for title in ("Registration", "Assessments", "Supplements", "Total"):
+        table.add_column(title, justify="right", no_wrap=True)
+    for name, line in sections.items():
+        table.add_row(name or "(none)", *_amounts(line))
+    table.add_row(Text(f"All {count} shown", style="bold"), *_amounts(overall), style="bold")
+    return table
+
+
+def _amounts(line: FeeLine) -> list[str]:
+    return [dollars(v) for v in (line.registration, line.assessments, line.supplements, line.total)]
+
+
+def schedule_line(schedule: FeeSchedule) -> str:
+    return (
+        f"Fees now: registration {dollars(schedule.registration)} once, assessment "
+        f"{dollars(schedule.assessment)} each attempt, supplement {dollars(schedule.supplement)} "
+        f"each (since {schedule.effective_from:%Y-%m-%d})  ·  f edits"
+    )
+
+
+class FeesScreen(CptScreen):
+    """Per student and per section costs, a cohort planner, and the editable fee schedule."""
+
+    BINDINGS = [
+        Binding("c", "show('class')", "Class costs"),
+        Binding("n", "show('planner')", "Planner"),
+        Binding("f", "edit_fees", "Fee schedule"),
+        Binding("escape", "show('class')", "Back to class costs", show=False),
+        Binding("j", "cursor('down')", "Down", show=False),
+        Binding("k", "cursor('up')", "Up", show=False),
+    ]
+    """Keys of the fees screen."""
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield FilterBar()
+        with ContentSwitcher(initial="class", id="fee-views"):
+            with Vertical(id="class"):
+                table: DataTable[str | Text] = DataTable(
+                    id="fees", cursor_type="row", zebra_stripes=True
+                )
+                table.fixed_columns = 2
+                yield table
+                yield Static(id="totals")
+            with Vertical(id="planner"):
+                yield Label("Plan a cohort: what it will cost at today's fees", classes="title")
+                for name, label in (("size", "Students"), ("retakes", "Retake rate %")):
+                    with Horizontal(classes="field"):
+                        yield Label(label, classes="label wide")
+                        yield Input(id=name, classes="compact")
+                    yield FieldError(id=f"{name}-error")
+                yield Tick("Green Production too (the optional fifth module)", id="green")
+                yield Tick("Buy a course supplement for each module", True, id="supplements")
+                yield Static(id="projection")
+        yield Static(id="schedule")
+        yield Footer()
+
+    def main_widget(self) -> DataTable[str | Text] | Input:
+        if self.query_one(ContentSwitcher).current == "planner":
+            return self.query_one("#size", Input)
+        return self.table
+
+    @property
+    def table(self) -> DataTable[str | Text]:
+        return self.query_one("#fees", DataTable)
+
+    def on_mount(self) -> None:
+        table = self.table
+        table.add_column("ID")
+        table.add_column("Name", width=NAME_WIDTH)
+        table.add_column("Section")
+        for title in ("Reg.", "Assessments", "Supplements", "Total"):
+            table.add_column(Text(title, justify="right"))
+        super().on_mount()
+        self.reset_planner()
+
+    def update_view(self) -> None:
+        roster = self.roster
+        students = self.visible_students()
+        table = self.table
+        row = table.cursor_row
+        table.clear()
+        for s in students:
+            line = roster.fee_lines[s.student_id]
+            table.add_row(
+                s.student_id,
+                s.sort_name + (" (dropped)" if s.dropped else ""),
+                s.section,
+                money(line.registration),
+                Text(f"{dollars(line.assessments)} ({line.attempts})", justify="right"),
+                money(line.supplements),
+                money(line.total),
+                key=s.student_id,
+            )
+        if table.row_count:
+            table.move_cursor(row=min(row, table.row_count - 1))
+        sections, overall = fee_totals(roster, students)
+        self.query_one("#totals", Static).update(totals_table(sections, overall, len(students)))
+        self.query_one("#schedule", Static).update(schedule_line(roster.fees))
+        self.update_projection()
+
+    # -- planner -----------------------------------------------------------------------------
+
+    def reset_planner(self) -> None:
+        """Start from the class's own figures: its size and its actual retake rate."""
+        students = self.visible_students()
+        ids = {s.student_id for s in students}
+        attempts = [a for a in self.roster.attempts if a.student_id in ids]
+        self.query_one("#size", Input).value = str(len(students))
+        self.query_one("#retakes", Input).value = str(retake_rate(attempts))
+
+    def read_plan(self) -> CohortPlan | None:
+        """The plan typed, or None with each bad field's reason shown beside it."""
+        size_error = self.query_one("#size-error", FieldError)
+        rate_error = self.query_one("#retakes-error", FieldError)
+        size = rate = None
+        try:
+            size = parse_whole(self.query_one("#size", Input).value, "students", high=100_000)
+            size_error.show("")
+        except ValueError as exc:
+            size_error.show(str(exc))
+        try:
+            rate = parse_percent(self.query_one("#retakes", Input).value, "the retake rate")
+            rate_error.show("")
+        except ValueError as exc:
+            rate_error.show(str(exc))
+        if size is None or rate is None:
+            return None
+        core = sum(1 for m in self.roster.modules if m.required)
+        modules = core + (1 if self.query_one("#green", Tick).value else 0)
+        return CohortPlan(size, modules, self.query_one("#supplements", Tick).value, rate)
+
+    @on(Input.Changed, "#planner Input")
+    @on(Tick.Changed, "#planner Tick")
+    def update_projection(self) -> None:
+        plan = self.read_plan()
+        out = self.query_one("#projection", Static)
+        if plan is None:
+            out.update(Text("Fix the figures above to see the cost.", style="bold"))
+            return
+        cost = plan_cost(plan, self.roster.fees)
+        table = Table(box=None, padding=(0, 1), show_header=False)
+        table.add_column()
+        table.add_column(justify="right")
+        table.add_column(style="dim")
+        fees = self.roster.fees
+        table.add_row(
+            "Registration",
+            dollars(cost.registration),
+            f"{plan.students} × {dollars(fees.registration)}",
+        )
+        table.add_row(
+            "Assessments",
+            dollars(cost.assessments),
+            f"({plan.first_attempts} first + {plan.retakes} retakes) × {dollars(fees.assessment)}",
+        )
+        supplements = plan.first_attempts if plan.supplements else 0
+        table.add_row(
+            "Supplements", dollars(cost.supplements), f"{supplements} × {dollars(fees.supplement)}"
+        )
+        table.add_row(Text("Total", style="bold"), Text(dollars(cost.total), style="bold"), "")
+        out.update(table)
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def action_show(self, view: str) -> None:
+        self.query_one(ContentSwitcher).current = view
+        self.main_widget().focus()
+
+    def action_cursor(self, direction: str) -> None:
+        if direction == "down":
+            self.table.action_cursor_down()
+        else:
+            self.table.action_cursor_up()
+
+    def action_edit_fees(self) -> None:
+        from .fee_schedule import FeeScheduleScreen
+
+        def save(amounts: tuple[Decimal, Decimal, Decimal] | None) -> None:
+            if amounts is not None:
+                self.cpt.change(
+                    lambda: self.cpt.store.set_fees(*amounts),
+                    lambda s: self.notify(
+                        f"New fees from now on; recorded fees are unchanged. {schedule_line(s)}"
+                    ),
+                )
+
+        self.app.push_screen(FeeScheduleScreen(self.roster.fees), save)

@@ -1,0 +1,93 @@
+"""The add/edit form: ID, first and last name first; checked field by field before saving."""
+
+from __future__ import annotations
+
+from pydantic import ValidationError
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Static
+
+from ..core.models import Student, StudentForm
+from ..core.parse import explain
+from ..core.roster import Roster
+from ..widgets.field_error import FieldError
+from ..widgets.tick import Tick
+
+TEXT_FIELDS = (
+    ("student_id", "Student ID"),
+    ("first_name", "First name"),
+    ("last_name", "Last name"),
+    ("email", "Email"),
+    ("section", "Section"),
+    ("term", "Term"),
+)
+FLAGS = (("registered", "Registered with MSSC"), ("dropped", "Dropped (left the course)"))
+
+
+class StudentFormScreen(ModalScreen[StudentForm | None]):
+    """Add a student (original None) or edit one; `enter` saves from any field."""
+
+    BINDINGS = [
+        Binding("enter", "save", "Save", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+    """Keys of the student form (tab moves between fields, space ticks a box)."""
+
+    def __init__(self, roster: Roster, original: Student | None) -> None:
+        super().__init__()
+        self.roster = roster
+        self.original = original
+
+    def compose(self) -> ComposeResult:
+        form = StudentForm.of(self.original) if self.original else StudentForm()
+        title = f"Edit {self.original.full_name}" if self.original else "Add a student"
+        with Vertical(classes="dialog form"):
+            yield Label(title, classes="title")
+            for name, label in TEXT_FIELDS:
+                with Horizontal(classes="field"):
+                    yield Label(label, classes="label")
+                    yield Input(str(getattr(form, name)), id=name, classes="compact")
+                yield FieldError(id=f"{name}-error")
+            for name, label in FLAGS:
+                yield Tick(label, bool(getattr(form, name)), id=name)
+            yield Static("enter saves    escape cancels    tab next field", classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#student_id", Input).focus()
+
+    def read_form(self) -> StudentForm:
+        values: dict[str, str | bool] = {
+            n: self.query_one(f"#{n}", Input).value for n, _ in TEXT_FIELDS
+        }
+        values |= {n: self.query_one(f"#{n}", Tick).value for n, _ in FLAGS}
+        return StudentForm.model_validate(values)
+
+    def problems(self, form: StudentForm) -> dict[str, str]:
+        """Field -> reason, checked the way the store will check it, plus a taken ID."""
+        reasons: dict[str, str] = {}
+        try:
+            form.to_student(self.original, self.roster.fees)
+        except ValidationError as exc:
+            reasons = explain(exc)
+        taken = self.roster.by_id.get(form.student_id)
+        mine = self.original.student_id if self.original else None
+        if taken is not None and form.student_id != mine and "student_id" not in reasons:
+            reasons["student_id"] = f"ID {form.student_id} is already {taken.full_name}'s"
+        return reasons
+
+    def action_save(self) -> None:
+        form = self.read_form()
+        reasons = self.problems(form)
+        for name, _ in TEXT_FIELDS:
+            self.query_one(f"#{name}-error", FieldError).show(reasons.get(name, ""))
+            self.query_one(f"#{name}", Input).set_class(name in reasons, "-invalid")
+        if reasons:
+            first = next(n for n, _ in TEXT_FIELDS if n in reasons)
+            self.query_one(f"#{first}", Input).focus()
+            return
+        self.dismiss(form)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

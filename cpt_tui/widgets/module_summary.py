@@ -1,0 +1,43 @@
+"""The progress summary: each module's pass rate among the visible students, drawn as bars."""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual.widgets import Static
+
+from ..core.roster import ModuleSummary
+
+BAR_WIDTH = 20
+
+
+def bar(fraction: float, width: int = BAR_WIDTH) -> str:
+    """`████████░░░░` for 0..1, in eighths, readable without colour."""
+    eighths = round(max(0.0, min(1.0, fraction)) * width * 8)
+    full, part = divmod(eighths, 8)
+    partial = " ▏▎▍▌▋▊▉"[part] if part else ""
+    return ("█" * full + partial).ljust(width, "░")
+
+
+class ModuleSummaryBar(Static):
+    """Pass rate and attempts per module, then how many hold the CPT and how many are close."""
+
+    def show(self, summaries: list[ModuleSummary], certified: int, one_away: int) -> None:
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True)
+        grid.add_column(no_wrap=True)
+        grid.add_column(justify="right", no_wrap=True)
+        grid.add_column(no_wrap=True)
+        for s in summaries:
+            name = s.module.short + ("" if s.module.required else " opt.")
+            rate = f"{s.pass_rate:4.0%}" if s.attempted else "   -"
+            detail = f"{s.passed}/{s.attempted} passed, {s.attempts} attempts"
+            grid.add_row(name, bar(s.pass_rate), rate, detail)
+        cpt = Text.assemble(
+            (f"{certified}", "bold"),
+            " hold the full CPT; ",
+            (f"{one_away}", "bold"),
+            " are one core module away from it",
+        )
+        self.update(Group(grid, cpt))

@@ -54,7 +54,7 @@ class CptApp(App[None]):
         Binding("2", "switch_mode('progress')", "Progress", key_display="2"),
         Binding("3", "switch_mode('fees')", "Fees", key_display="3"),
         Binding("slash", "filter", "Filter", key_display="/"),
-        Binding("v", "toggle_dropped", "Dropped"),
+        Binding("v", "toggle_dropped", "Show dropped"),
         Binding("u", "undo", "Undo"),
         Binding("x", "export", "Export"),
         Binding("i", "import", "Import"),

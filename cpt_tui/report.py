@@ -34,10 +34,9 @@ def print_report(
     standing.add_column("Fees", justify="right", no_wrap=True)
     for s in students:
         st = roster.standings[s.student_id]
-        name = s.sort_name + (" (dropped)" if s.dropped else "")
         standing.add_row(
             s.student_id,
-            name,
+            labels.listed_name(s),
             s.section,
             f"{st.core_passed}/{st.core_total}",
             labels.cpt(st, today),

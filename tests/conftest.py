@@ -8,7 +8,10 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
+from textual.widgets import DataTable
 
+from cpt_tui.app import CptApp, create_app
 from cpt_tui.cli import DEMO_FILE, fixtures_dir
 from cpt_tui.core.models import StudentForm
 from cpt_tui.store import Store
@@ -64,3 +67,33 @@ def add_student() -> Callable[..., object]:
         )  # type: ignore[arg-type]
 
     return add
+
+
+@pytest.fixture
+def app(demo_store: Store) -> CptApp:
+    """The app over a fresh copy of the demo roster, dated 2026-11-21."""
+    return create_app(demo_store)
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Let store workers finish and the screen catch up."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def type_text(pilot: Pilot[None], text: str) -> None:
+    """Type text key by key, as an instructor does."""
+    keys = {" ": "space", "/": "slash", ".": "full_stop", "%": "percent_sign", "-": "minus"}
+    await pilot.press(*[keys.get(ch, ch) for ch in text])
+
+
+def table_keys(table: DataTable[object]) -> list[str]:
+    return [str(row.key.value) for row in table.ordered_rows]
+
+
+def screen_text(app: CptApp) -> str:
+    """What a person sees on the terminal now, as plain text lines."""
+    strips = app.screen._compositor.render_strips()
+    return "\n".join(strip.text.rstrip() for strip in strips)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from . import catalog
-from .models import Attempt, one_decimal
+from .models import Attempt, Student, one_decimal
 from .standing import CptStatus, ModuleStanding, Standing, passes
 
 PASS, FAIL, NOT_ATTEMPTED = "✓", "✗", "·"
@@ -25,6 +25,11 @@ def cpt(st: Standing, today: date) -> str:
         return f"{st.core_total - st.core_passed} to go"
     mark = {CptStatus.EXPIRED: "✗", CptStatus.EXPIRING: "!", CptStatus.CERTIFIED: "✓"}[status]
     return f"{mark} {st.cpt_expires_on}"
+
+
+def listed_name(student: Student) -> str:
+    """`Last, First`, marked `(dropped)` first so a narrow column still shows it."""
+    return ("(dropped) " if student.dropped else "") + student.sort_name
 
 
 def optional(ms: ModuleStanding) -> str:

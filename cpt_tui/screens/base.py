@@ -61,9 +61,7 @@ class CptScreen(Screen[None]):
         """Redraw from `self.roster` and the filter (subclasses)."""
 
     def open_filter(self) -> None:
-        bar = self.query_one(FilterBar)
-        bar.display = True
-        bar.focus()
+        self.query_one(FilterBar).open()
 
     @on(FilterBar.Typed)
     def _filter_typed(self, event: FilterBar.Typed) -> None:

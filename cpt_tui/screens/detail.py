@@ -17,6 +17,7 @@ from ..core import labels
 from ..core.fees import dollars
 from ..core.models import one_decimal
 from ..core.standing import CptStatus, passes
+from ..widgets.marks import result_style
 from .dialogs import ConfirmScreen
 
 if TYPE_CHECKING:
@@ -52,6 +53,8 @@ class StudentDetailScreen(ModalScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        table = self.query_one("#attempts", DataTable)
+        table.add_columns("Date", "Module", "Score", "%", "Result", Text("Fee", justify="right"))
         self.watch(self.app, "roster", self.update_view)
 
     def update_view(self) -> None:
@@ -69,32 +72,31 @@ class StudentDetailScreen(ModalScreen[None]):
 
         status = st.cpt_status(today)
         if st.cpt_certified_on:
-            cpt = f"CPT 4.0 certified {st.cpt_certified_on}, expires {st.cpt_expires_on}"
+            cpt = f"CPT 4.0 since {st.cpt_certified_on}, expires {st.cpt_expires_on}"
             if status is CptStatus.EXPIRING:
-                cpt += "  ! RENEWAL OPEN: expires within 90 days"
+                cpt += "  ! RENEW: expires within 90 days"
             elif status is CptStatus.EXPIRED:
                 cpt += "  ✗ EXPIRED"
         else:
             cpt = f"No CPT yet: {st.core_passed} of {st.core_total} core modules passed"
-        earned = ", ".join(f"{name} ({day})" for name, day in st.certificates if name != "CPT 4.0")
+        earned = " · ".join(
+            f"{ms.module.short} {ms.passed_on}" for ms in st.modules.values() if ms.passed_on
+        )
         fees = roster.fee_lines[self.student_id]
         self.query_one("#credentials", Static).update(
             Text.assemble(
                 (cpt, "bold"),
-                "\n",
-                "Certificates: ",
+                "\nCertificates: ",
                 earned or "none yet",
-                "\n",
-                f"Fees to date: {dollars(fees.total)} (registration {dollars(fees.registration)}, "
-                f"{fees.attempts} attempts {dollars(fees.assessments)}, "
-                f"supplements {dollars(fees.supplements)})",
+                f"\nFees: {dollars(fees.total)} = registration {dollars(fees.registration)}"
+                f" + {fees.attempts} attempts {dollars(fees.assessments)}"
+                f" + supplements {dollars(fees.supplements)}",
             )
         )
 
         table = self.query_one("#attempts", DataTable)
         row = table.cursor_row
-        table.clear(columns=True)
-        table.add_columns("Date", "Module", "Score", "%", "Result", Text("Fee", justify="right"))
+        table.clear()
         for ms in st.modules.values():
             for a in ms.attempts:
                 score = f"{a.correct}/{a.questions}" if a.correct is not None else "typed %"
@@ -104,7 +106,7 @@ class StudentDetailScreen(ModalScreen[None]):
                     ms.module.short,
                     score,
                     one_decimal(a.score),
-                    Text("✓ pass" if ok else "✗ fail", style="green" if ok else "red"),
+                    Text("✓ pass" if ok else "✗ fail", style=result_style(self.app, ok)),
                     Text(dollars(a.fee), justify="right"),
                     key=a.attempt_id,
                 )

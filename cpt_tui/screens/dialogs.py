@@ -59,27 +59,34 @@ class HelpScreen(ModalScreen[None]):
         self.global_bindings = global_bindings
 
     def compose(self) -> ComposeResult:
-        table = Table.grid(padding=(0, 2))
-        table.add_column(style="bold", no_wrap=True)
-        table.add_column()
         title = type(self.under).__name__.removesuffix("Screen")
-        sections = [(f"{title} screen", getattr(self.under, "BINDINGS", [])), ("Everywhere", [])]
-        sections[1][1].extend(self.global_bindings)
-        for heading, bindings in sections:
-            table.add_row(Text(heading, style="underline"), "")
-            for binding in bindings:
-                if isinstance(binding, Binding) and binding.description:
-                    keys = binding.key_display or binding.key.replace(",", " ")
-                    table.add_row(keys, binding.description)
-        table.add_row("ctrl+p", "Command palette: every action by name")
-        table.add_row("escape", "Close a dialog")
-        table.add_row("arrows h j k l", "Move")
+        here = [(f"{title} screen", "")] + _keys(getattr(self.under, "BINDINGS", []))
+        here += [("", ""), ("In a dialog", ""), ("enter", "Save / yes"), ("escape", "Close / no")]
+        here += [("tab", "Next field"), ("space", "Tick a box")]
+        everywhere = [("Everywhere", "")] + _keys(self.global_bindings)
+        everywhere += [("ctrl+p", "Palette: every action"), ("arrows h j k l", "Move")]
+        table = Table.grid(padding=(0, 1))
+        for style in ("bold", "", "bold", ""):
+            table.add_column(style=style, no_wrap=True)
+        for index in range(max(len(here), len(everywhere))):
+            left = here[index] if index < len(here) else ("", "")
+            right = everywhere[index] if index < len(everywhere) else ("", "")
+            table.add_row(*left, *right)
         with Vertical(classes="dialog help"):
             yield Static(table)
             yield Static("escape or ? closes", classes="hint")
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+def _keys(bindings: Sequence[BindingType]) -> list[tuple[str, str]]:
+    """(keys, what they do) for every binding that has a description."""
+    return [
+        (b.key_display or b.key.replace(",", " "), b.description)
+        for b in bindings
+        if isinstance(b, Binding) and b.description
+    ]
 
 
 class ExportScreen(ModalScreen[tuple[Path, bool] | None]):

@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import ContentSwitcher, DataTable, Footer, Header, Input, Label, Static
 
+from ..core import labels
 from ..core.fees import CohortPlan, FeeLine, dollars, plan_cost, retake_rate
 from ..core.models import FeeSchedule
 from ..core.parse import parse_percent, parse_whole
@@ -60,7 +61,7 @@ class FeesScreen(CptScreen):
         Binding("c", "show('class')", "Class costs"),
         Binding("n", "show('planner')", "Planner"),
         Binding("f", "edit_fees", "Fee schedule"),
-        Binding("escape", "show('class')", "Back to class costs", show=False),
+        Binding("escape", "show('class')", "Back"),
         Binding("j", "cursor('down')", "Down", show=False),
         Binding("k", "cursor('up')", "Up", show=False),
     ]
@@ -119,7 +120,7 @@ class FeesScreen(CptScreen):
             line = roster.fee_lines[s.student_id]
             table.add_row(
                 s.student_id,
-                s.sort_name + (" (dropped)" if s.dropped else ""),
+                labels.listed_name(s),
                 s.section,
                 money(line.registration),
                 Text(f"{dollars(line.assessments)} ({line.attempts})", justify="right"),

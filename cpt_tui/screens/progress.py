@@ -17,6 +17,7 @@ from ..core.models import Module, Student
 from ..core.roster import module_summaries
 from ..core.standing import ModuleStanding
 from ..widgets.filter_bar import FilterBar
+from ..widgets.marks import result_style
 from ..widgets.module_summary import ModuleSummaryBar
 from .base import CptScreen
 from .detail import StudentDetailScreen
@@ -27,14 +28,13 @@ NAME_WIDTH = 15
 LEGEND = "✓ passed  ✗ not yet (best %)  · not taken  ×2 attempts  $ supplement"
 
 
-def grid_cell(ms: ModuleStanding) -> Text:
+def grid_cell(ms: ModuleStanding, style: str) -> Text:
     """What one cell says: result and best percent, attempts, supplement; style is extra."""
     text = labels.cell(ms)
     if len(ms.attempts) > 1:
         text += f" ×{len(ms.attempts)}"
     if ms.supplement:
         text += " $"
-    style = "green" if ms.passed else ("red" if ms.attempted else "dim")
     return Text(text, style=style)
 
 
@@ -86,12 +86,12 @@ class ProgressScreen(CptScreen):
         grid.clear()
         for s in students:
             st = roster.standings[s.student_id]
-            name = Text(
-                s.sort_name + (" (dropped)" if s.dropped else ""), style="dim" if s.dropped else ""
-            )
-            grid.add_row(
-                name, *(grid_cell(st.modules[m.key]) for m in roster.modules), key=s.student_id
-            )
+            name = Text(labels.listed_name(s), style="dim" if s.dropped else "")
+            cells = [
+                grid_cell(ms, result_style(self.app, ms.passed if ms.attempted else None))
+                for ms in (st.modules[m.key] for m in roster.modules)
+            ]
+            grid.add_row(name, *cells, key=s.student_id)
         if current and current.student_id in {s.student_id for s in students}:
             row = grid.get_row_index(current.student_id)
         grid.move_cursor(row=min(row, max(grid.row_count - 1, 0)), column=max(column, 1))
@@ -122,8 +122,9 @@ class ProgressScreen(CptScreen):
         return modules[column - 1] if 1 <= column <= len(modules) else None
 
     @on(DataTable.CellHighlighted, "#grid")
-    def _keep_off_the_names(self, event: DataTable.CellHighlighted) -> None:
-        if event.coordinate.column == 0:
+    def _keep_off_the_names(self) -> None:
+        # Read the cursor now, not the event's: a redraw may have moved it since.
+        if self.grid.cursor_column == 0:
             self.grid.move_cursor(column=1)
 
     def action_move(self, rows: int, columns: int) -> None:

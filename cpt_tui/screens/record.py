@@ -45,7 +45,7 @@ class RecordScreen(ModalScreen[Recorded | None]):
                 yield Input(
                     placeholder="correct (64) or percent (77.1%)", id="score", classes="compact"
                 )
-            yield Static("", id="verdict", classes="verdict")
+            yield FieldError(id="verdict")
             yield FieldError(id="score-error")
             with Horizontal(classes="field"):
                 yield Label("Date", classes="label")
@@ -58,11 +58,11 @@ class RecordScreen(ModalScreen[Recorded | None]):
 
     @on(Input.Changed, "#score")
     def _score_typed(self, event: Input.Changed) -> None:
-        verdict = self.query_one("#verdict", Static)
+        verdict = self.query_one("#verdict", FieldError)
         try:
             correct, percent = parse_score(event.value, self.module)
         except ValueError:
-            verdict.update("")
+            verdict.show("")
             return
         exact = (
             Fraction(correct * 100, self.module.questions)
@@ -71,7 +71,7 @@ class RecordScreen(ModalScreen[Recorded | None]):
         )
         result = "PASSES" if passes(self.module, exact) else "does not pass"
         shown = f"{correct}/{self.module.questions} = " if correct is not None else ""
-        verdict.update(f"{shown}{one_decimal(exact)}%: {result} (needs {self.module.pass_mark}%)")
+        verdict.show(f"{shown}{one_decimal(exact)}%: {result} (needs {self.module.pass_mark}%)")
 
     def action_save(self) -> None:
         score_error = self.query_one("#score-error", FieldError)

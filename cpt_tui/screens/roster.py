@@ -42,7 +42,7 @@ COLUMNS = (
     Column("ID", lambda r, s, d: s.student_id, lambda r, s: s.student_id),
     Column(
         "Name",
-        lambda r, s, d: s.sort_name + (" (dropped)" if s.dropped else ""),
+        lambda r, s, d: labels.listed_name(s),
         lambda r, s: s.sort_name.casefold(),
     ),
     Column("Section", lambda r, s, d: s.section, lambda r, s: s.section.casefold()),
@@ -76,10 +76,10 @@ class RosterScreen(CptScreen):
 
     BINDINGS = [
         Binding("a", "add", "Add"),
-        Binding("e", "edit", "Edit"),
+        Binding("e", "edit", "Edit", key_display="e"),
         Binding("d", "delete", "Delete"),
         Binding("s", "sort", "Sort"),
-        Binding("S", "reverse", "Reverse", key_display="S"),
+        Binding("S", "reverse", "Reverse sort", key_display="S"),
         Binding("j", "cursor('down')", "Down", show=False),
         Binding("k", "cursor('up')", "Up", show=False),
     ]

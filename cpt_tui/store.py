@@ -11,18 +11,18 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 from tinydb import TinyDB
 from tinydb.storages import Storage
-from tinydb.table import Document
 
 from .core.csvio import ImportPlan, plan_attempts_import, plan_roster_import
 from .core.models import Attempt, FeeSchedule, Student, StudentForm
 from .core.parse import explain
 from .core.roster import Roster
 from .storage import (
+    META,
     AtomicJSONStorage,
     Identity,
     StoreError,
@@ -86,38 +86,66 @@ class _Buffer(Storage):
         self.data = data
 
 
+class KeyIndex:
+    """Natural key -> (TinyDB doc ID, record) per table, kept while the table is unchanged.
+
+    TinyDB replaces a table's dict whenever it changes it, so an index built for one table
+    dict stays right for as long as that very dict is the table.
+    """
+
+    def __init__(self) -> None:
+        self._built: dict[str, tuple[dict[str, Any], dict[str, tuple[int, dict[str, Any]]]]] = {}
+
+    def moved(
+        self, table: str, raw: dict[str, Any], gone: list[str], added: list[tuple[str, int, Any]]
+    ) -> None:
+        """The table is now `raw`: the index less `gone` keys plus `added` (key, ID, record)."""
+        built = self._built.get(table)
+        if built is None:
+            return
+        index = dict(built[1])
+        for key in gone:
+            index.pop(key, None)
+        for key, doc_id, doc in added:
+            index[key] = (doc_id, doc)
+        self._built[table] = (raw, index)
+
+    def of(self, data: dict[str, Any], table: str) -> dict[str, tuple[int, dict[str, Any]]]:
+        raw = data.get(table, {})
+        built = self._built.get(table)
+        if built is None or built[0] is not raw:
+            key = KEYS[table]
+            index = {str(doc[key]): (int(doc_id), doc) for doc_id, doc in raw.items()}
+            built = self._built[table] = (raw, index)
+        return built[1]
+
+
 class Transaction:
     """Records staged by natural key, applied to TinyDB in one batch per table."""
 
-    def __init__(self, data: dict[str, Any], roster: Roster, action: str, detail: str) -> None:
+    def __init__(
+        self, data: dict[str, Any], roster: Roster, action: str, detail: str, index: KeyIndex
+    ) -> None:
         self.roster = roster
         """The store as read under the lock, before this change."""
         self.action, self.detail = action, detail
         """What the audit trail will say; the change may add to the detail."""
         self.buffer = _Buffer(data)
         self.db = TinyDB(storage=lambda: self.buffer)
-        self._rows: dict[str, dict[str, Document]] = {}
+        self._index = index
+        self._data = data
         self.staged: dict[str, dict[str, dict[str, Any] | None]] = {}
         self.before: dict[str, dict[str, dict[str, Any] | None]] = {}
 
-    def rows(self, table: str) -> dict[str, Document]:
-        if table not in self._rows:
-            key = KEYS[table]
-            docs = self.db.table(table, cache_size=0).all()
-            self._rows[table] = {str(doc[key]): doc for doc in docs}
-        return self._rows[table]
+    def _stored(self, table: str, key: str) -> dict[str, Any] | None:
+        found = self._index.of(self._data, table).get(key)
+        return dict(found[1]) if found is not None else None
 
     def get(self, table: str, key: str) -> dict[str, Any] | None:
         staged = self.staged.get(table, {})
         if key in staged:
             return staged[key]
-        doc = self.rows(table).get(key)
-        return dict(doc) if doc is not None else None
-
-    def all(self, table: str) -> list[dict[str, Any]]:
-        staged = self.staged.get(table, {})
-        kept = [dict(d) for k, d in self.rows(table).items() if k not in staged]
-        return kept + [d for d in staged.values() if d is not None]
+        return self._stored(table, key)
 
     def put(self, table: str, doc: dict[str, Any]) -> None:
         self._stage(table, str(doc[KEYS[table]]), doc)
@@ -128,25 +156,40 @@ class Transaction:
     def _stage(self, table: str, key: str, doc: dict[str, Any] | None) -> None:
         before = self.before.setdefault(table, {})
         if key not in before:
-            old = self.rows(table).get(key)
-            before[key] = dict(old) if old is not None else None
+            before[key] = self._stored(table, key)
         self.staged.setdefault(table, {})[key] = doc
 
     def apply(self) -> None:
         """Write the staged records into the TinyDB tables, one batch per table."""
         for table, staged in self.staged.items():
             tiny = self.db.table(table, cache_size=0)
-            rows = self.rows(table)
-            gone = [rows[k].doc_id for k in staged if k in rows]
+            index = self._index.of(self._data, table)
+            gone = [index[k][0] for k in staged if k in index]
             if gone:
                 tiny.remove(doc_ids=gone)
-            fresh = [d for d in staged.values() if d is not None]
-            if fresh:
-                tiny.insert_multiple(fresh)
+            fresh = [(k, d) for k, d in staged.items() if d is not None]
+            ids = tiny.insert_multiple([d for _, d in fresh]) if fresh else []
+            raw = self._data[table]
+            added = [
+                (k, doc_id, raw[str(doc_id)]) for (k, _), doc_id in zip(fresh, ids, strict=True)
+            ]
+            self._index.moved(table, raw, list(staged), added)
 
 
 def _dump(model: Student | Attempt | FeeSchedule) -> dict[str, Any]:
     return model.model_dump(mode="json")
+
+
+M = TypeVar("M", Student, Attempt)
+
+
+def _model(kind: type[M], doc: dict[str, Any] | None) -> M | None:
+    return kind.model_validate(doc) if doc is not None else None
+
+
+_STUDENTS = TypeAdapter(list[Student])
+_ATTEMPTS = TypeAdapter(list[Attempt])
+_FEES = TypeAdapter(list[FeeSchedule])
 
 
 def new_attempt_id() -> str:
@@ -169,8 +212,11 @@ class Store:
         self.clock = clock
         self.user = user or _system_user()
         self._roster: Roster | None = None
+        self._data: dict[str, Any] = {}
+        """The store's contents as last read or written; never edited in place."""
         self._identity: Identity | None = None
         self._undo: list[Change] = []
+        self._index = KeyIndex()
         self._mutex = threading.RLock()
 
     # -- reading ---------------------------------------------------------------------
@@ -198,25 +244,28 @@ class Store:
     def _load(self) -> None:
         seen = identity(self.path)
         data = self.storage.read() or {}
-        self._roster, self._identity = self._build(data), seen
+        self._roster, self._data, self._identity = self._build(data), data, seen
 
     def _build(self, data: dict[str, Any]) -> Roster:
         table = ""
         try:
             table = "students"
-            students = [Student.model_validate(d) for d in data.get(table, {}).values()]
+            students = _STUDENTS.validate_python(list(data.get(table, {}).values()))
             table = "attempts"
-            attempts = [Attempt.model_validate(d) for d in data.get(table, {}).values()]
+            attempts = _ATTEMPTS.validate_python(list(data.get(table, {}).values()))
             table = "fees"
-            fees = [FeeSchedule.model_validate(d) for d in data.get(table, {}).values()]
+            fee_history = self._fee_history(data)
         except ValidationError as exc:
             self.storage._refuse(f"a record in {table} is damaged ({exc.error_count()} errors)")
-            raise
         students.sort(key=lambda s: s.student_id)
-        attempts.sort(key=lambda a: (a.student_id, a.taken_on, a.recorded_at))
-        fees.sort(key=lambda f: f.effective_from)
-        base = Roster()
-        return Roster(tuple(students), tuple(attempts), base.fee_history + tuple(fees))
+        return Roster(tuple(students), tuple(attempts), fee_history)
+
+    def _fee_history(self, data: dict[str, Any]) -> tuple[FeeSchedule, ...]:
+        fees = sorted(
+            _FEES.validate_python(list(data.get("fees", {}).values())),
+            key=lambda f: f.effective_from,
+        )
+        return Roster().fee_history + tuple(fees)
 
     def audit(self, limit: int = 20) -> list[AuditEntry]:
         """The most recent changes, newest first."""
@@ -231,22 +280,31 @@ class Store:
 
     @contextlib.contextmanager
     def _change(self, action: str, detail: str, *, undoable: bool = True) -> Iterator[Transaction]:
+        """One locked read-modify-write. The file is re-read only if another process has
+        replaced it since this one last read or wrote it."""
         with self._mutex, self.storage.lock():
             seen = identity(self.path)
-            data = self.storage.read() or {}
-            fresh = self._build(data)
-            tx = Transaction(data, fresh, action, detail)
+            if seen != self._identity or self._roster is None:
+                self._load()
+            assert self._roster is not None
+            # A shallow copy is enough: TinyDB replaces whole tables, it never edits ours.
+            work = dict(self._data)
+            work[META] = {"1": dict(self._data.get(META, {}).get("1", {}))}
+            tx = Transaction(work, self._roster, action, detail, self._index)
             yield tx
             if not tx.staged:
-                self._roster, self._identity = fresh, seen
                 return
             now = self.clock().isoformat(timespec="seconds")
             entry = {"at": now, "user": self.user, "action": tx.action, "detail": tx.detail}
             tx.apply()
             tx.db.table("audit", cache_size=0).insert(entry)
-            data = tx.buffer.data
-            self.storage.write(data)
-            self._roster, self._identity = self._build(data), identity(self.path)
+            self.storage.write(work)
+            self._data, self._identity = work, identity(self.path)
+            self._roster = self._roster.evolve(
+                {k: _model(Student, d) for k, d in tx.staged.get("students", {}).items()},
+                {k: _model(Attempt, d) for k, d in tx.staged.get("attempts", {}).items()},
+                self._fee_history(work) if "fees" in tx.staged else None,
+            )
             if undoable:
                 after = {t: {k: tx.staged[t][k] for k in keys} for t, keys in tx.before.items()}
                 self._undo.append(Change(f"{tx.action} {tx.detail}", tx.before, after))

@@ -27,9 +27,8 @@ def stored(app: CptApp) -> Store:
 def attempts(
     app: CptApp, sid: str = "E2008", module: str = "safety"
 ) -> list[tuple[int | None, Decimal | None]]:
-    return [
-        (a.correct, a.percent) for a in stored(app).roster.attempts_of(sid) if a.module == module
-    ]
+    mine = sorted(stored(app).roster.attempts_of(sid), key=lambda a: a.taken_on)
+    return [(a.correct, a.percent) for a in mine if a.module == module]
 
 
 async def open_grid(pilot, row: int = CARTER_ROW) -> ProgressScreen:  # type: ignore[no-untyped-def]

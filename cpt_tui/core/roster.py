@@ -1,19 +1,50 @@
-"""A read-only snapshot of the whole store, with standings and fees computed once."""
+"""A read-only snapshot of the whole store; standings and fees are worked out once, on demand."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TypeVar
 
 from .catalog import DEFAULT_FEES, MODULES
 from .fees import FeeLine, student_fees, total
 from .models import Attempt, FeeSchedule, Module, Student
 from .standing import Standing, standing
 
+V = TypeVar("V")
 
-@dataclass(frozen=True)
+
+class PerStudent(Mapping[str, V]):
+    """Student ID -> a value computed the first time it is asked for, then kept.
+
+    A change to one student recomputes that student only (see `Roster.evolve`).
+    """
+
+    def __init__(
+        self, roster: Roster, compute: Callable[[Student], V], known: dict[str, V]
+    ) -> None:
+        self._roster, self._compute, self._known = roster, compute, known
+
+    def __getitem__(self, student_id: str) -> V:
+        value = self._known.get(student_id)
+        if value is None:
+            value = self._known[student_id] = self._compute(self._roster.by_id[student_id])
+        return value
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._roster.by_id)
+
+    def __len__(self) -> int:
+        return len(self._roster.by_id)
+
+    def kept(self, changed: set[str]) -> dict[str, V]:
+        """What is known, less the values of the students that changed."""
+        return {sid: v for sid, v in self._known.items() if sid not in changed}
+
+
+@dataclass(frozen=True, eq=False)
 class Roster:
     """Students (in ID order), their attempts, and the fee schedules (oldest first)."""
 
@@ -32,6 +63,10 @@ class Roster:
         return {s.student_id: s for s in self.students}
 
     @cached_property
+    def attempts_by_id(self) -> dict[str, Attempt]:
+        return {a.attempt_id: a for a in self.attempts}
+
+    @cached_property
     def attempts_by_student(self) -> dict[str, tuple[Attempt, ...]]:
         grouped: dict[str, list[Attempt]] = defaultdict(list)
         for attempt in self.attempts:
@@ -39,17 +74,18 @@ class Roster:
         return {sid: tuple(items) for sid, items in grouped.items()}
 
     @cached_property
-    def standings(self) -> dict[str, Standing]:
-        return {
-            s.student_id: standing(s, self.attempts_of(s.student_id), self.modules)
-            for s in self.students
-        }
+    def standings(self) -> PerStudent[Standing]:
+        return PerStudent(self, self._standing, {})
 
     @cached_property
-    def fee_lines(self) -> dict[str, FeeLine]:
-        return {
-            s.student_id: student_fees(s, self.attempts_of(s.student_id)) for s in self.students
-        }
+    def fee_lines(self) -> PerStudent[FeeLine]:
+        return PerStudent(self, self._fees, {})
+
+    def _standing(self, student: Student) -> Standing:
+        return standing(student, self.attempts_of(student.student_id), self.modules)
+
+    def _fees(self, student: Student) -> FeeLine:
+        return student_fees(student, self.attempts_of(student.student_id))
 
     def attempts_of(self, student_id: str) -> tuple[Attempt, ...]:
         return self.attempts_by_student.get(student_id, ())
@@ -62,6 +98,61 @@ class Roster:
             for s in self.students
             if (show_dropped or not s.dropped) and (not needle or needle in _haystack(s))
         ]
+
+    def evolve(
+        self,
+        students: Mapping[str, Student | None],
+        attempts: Mapping[str, Attempt | None],
+        fee_history: tuple[FeeSchedule, ...] | None = None,
+    ) -> Roster:
+        """This roster with some students and attempts replaced (None: removed), and a new
+        fee history if given. What did not change is carried over, worked out figures too."""
+        before = self.attempts_by_id
+        touched = set(students)
+        touched.update(a.student_id for a in attempts.values() if a is not None)
+        touched.update(before[k].student_id for k in attempts if k in before)
+
+        by_id = dict(self.by_id)
+        for sid, student in students.items():
+            if student is None:
+                by_id.pop(sid, None)
+            else:
+                by_id[sid] = student
+        if by_id.keys() == self.by_id.keys():
+            order = [s.student_id for s in self.students]
+        else:
+            order = sorted(by_id)
+
+        added = tuple(a for a in attempts.values() if a is not None)
+        if any(k in before for k in attempts):
+            kept = tuple(a for a in self.attempts if a.attempt_id not in attempts)
+        else:
+            kept = self.attempts
+        roster = Roster(
+            tuple(by_id[sid] for sid in order),
+            kept + added,
+            fee_history or self.fee_history,
+            self.modules,
+        )
+        cache = roster.__dict__  # cached_property's own store: seed it with what still holds
+        cache["by_id"] = by_id
+        attempts_by_id = dict(before)
+        for key, attempt in attempts.items():
+            if attempt is None:
+                attempts_by_id.pop(key, None)
+            else:
+                attempts_by_id[key] = attempt
+        cache["attempts_by_id"] = attempts_by_id
+        grouped = dict(self.attempts_by_student)
+        for sid in touched:
+            mine = [a for a in grouped.pop(sid, ()) if a.attempt_id not in attempts]
+            mine += [a for a in added if a.student_id == sid]
+            if mine:
+                grouped[sid] = tuple(mine)
+        cache["attempts_by_student"] = grouped
+        cache["standings"] = PerStudent(roster, roster._standing, self.standings.kept(touched))
+        cache["fee_lines"] = PerStudent(roster, roster._fees, self.fee_lines.kept(touched))
+        return roster
 
 
 def _haystack(student: Student) -> str:

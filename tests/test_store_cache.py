@@ -1,0 +1,83 @@
+"""The store keeps its last read in memory: after any series of changes, what it holds is
+exactly what a fresh read of the file gives (standings and fees included)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cpt_tui.core.catalog import MODULE_KEYS
+from cpt_tui.core.models import StudentForm
+from cpt_tui.core.roster import Roster
+from cpt_tui.store import Store, StoreError
+
+from .conftest import FIXTURES, fixed_clock
+
+IDS = ["S1001", "S1002", "S1005", "S1007", "E2002", "N1", "N2"]
+
+operations = st.lists(
+    st.one_of(
+        st.tuples(
+            st.just("record"),
+            st.sampled_from(IDS),
+            st.sampled_from(MODULE_KEYS),
+            st.integers(0, 83),
+        ),
+        st.tuples(st.just("supplement"), st.sampled_from(IDS), st.sampled_from(MODULE_KEYS)),
+        st.tuples(st.just("add"), st.sampled_from(IDS)),
+        st.tuples(st.just("delete"), st.sampled_from(IDS)),
+        st.tuples(
+            st.just("undo"),
+        ),
+        st.tuples(st.just("other"), st.sampled_from(IDS)),
+    ),
+    max_size=12,
+)
+
+
+def snapshot(roster: Roster) -> tuple[object, ...]:
+    return (
+        [s.model_dump() for s in roster.students],
+        sorted(a.attempt_id for a in roster.attempts),
+        {
+            sid: (
+                st.cpt_certified_on,
+                {k: (m.best, m.passed_on, len(m.attempts)) for k, m in st.modules.items()},
+            )
+            for sid, st in roster.standings.items()
+        },
+        dict(roster.fee_lines),
+        roster.fee_history,
+    )
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(ops=operations)
+def test_the_cached_roster_always_equals_a_fresh_read(tmp_path_factory, ops) -> None:  # type: ignore[no-untyped-def]
+    path: Path = tmp_path_factory.mktemp("cache") / "roster.json"
+    path.write_bytes((FIXTURES / "demo-roster.json").read_bytes())
+    store = Store(path, clock=fixed_clock)
+    other = Store(path, clock=fixed_clock, user="other")
+    for op in ops:
+        try:
+            if op[0] == "record":
+                store.record_attempt(op[1], op[2], date(2026, 11, 1), correct=op[3])
+            elif op[0] == "supplement":
+                store.toggle_supplement(op[1], op[2])
+            elif op[0] == "add":
+                store.save_student(StudentForm(student_id=op[1], first_name="New", last_name="One"))
+            elif op[0] == "delete":
+                store.delete_student(op[1])
+            elif op[0] == "undo":
+                store.undo()
+            else:  # another process changes the file: the next change must start from it
+                other.toggle_supplement(op[1], "green")
+        except StoreError:
+            pass
+        store.refresh()
+        assert snapshot(store.roster) == snapshot(Store(path).roster)

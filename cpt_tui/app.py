@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+from collections import deque
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.message_pump import MessagePump
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
 
@@ -36,6 +41,10 @@ GLOBAL_ACTIONS = {
     "quit",
 }
 """Actions of the app's own keys; none of them acts while a dialog is open."""
+
+SETTLE_SECONDS = 2.0
+"""The longest a typed key waits for each step of the one before it."""
+SETTLE_ROUNDS = 10
 
 POLL_SECONDS = 1.0
 """How often the store file is checked for changes made by another instructor."""
@@ -73,6 +82,55 @@ class CptApp(App[None]):
         super().__init__()
         self.store = store
         self.demo = demo
+        self._typed: deque[events.Key] = deque()
+        self._delivery: asyncio.Task[None] | None = None
+
+    # -- type-ahead: each key lands where the keys before it left the focus ----------------
+
+    async def on_event(self, event: events.Event) -> None:
+        """Hold typed keys and hand them over one at a time.
+
+        Textual forwards each key to whatever has the focus when the key is read. Keys that
+        arrive together (a fast typist, a slow SSH link) would all go to the widget focused
+        before the first of them was handled: `a 3002 tab Ada` would type `3002` into the
+        roster, not into the form that `a` opens. Here a key is handed over only when the
+        one before it has been handled all the way up (its bindings run), and any dialog it
+        opened is mounted with its focus set.
+        """
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            self._typed.append(event)
+            if self._delivery is None or self._delivery.done():
+                self._delivery = asyncio.create_task(self._deliver_typed())
+            return
+        await super().on_event(event)
+
+    async def _deliver_typed(self) -> None:
+        while self._typed:
+            event = self._typed.popleft()
+            target: MessagePump = self.focused or self.screen
+            await super().on_event(event)
+            await self._settled(target)
+
+    async def _settled(self, target: MessagePump) -> None:
+        """Wait until a key handed to `target` has been dealt with, and what it set off."""
+        for _ in range(SETTLE_ROUNDS):  # a handled key may post more messages: follow them
+            screen = self.screen
+            if not screen.is_mounted:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(screen._mounted_event.wait(), SETTLE_SECONDS)
+            nodes = [*_ancestry(target), *_ancestry(self.focused or screen), screen, self]
+            for node in nodes:
+                await self._handled(node)
+            if all(node.message_queue_size == 0 for node in nodes) and screen is self.screen:
+                return
+
+    @staticmethod
+    async def _handled(node: MessagePump) -> None:
+        """Wait until `node` has handled what is already in its queue (bounded: never hangs)."""
+        done = asyncio.Event()
+        if node.call_later(done.set):
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(done.wait(), SETTLE_SECONDS)
 
     def on_mount(self) -> None:
         self.roster = self.store.roster
@@ -201,6 +259,16 @@ class CptApp(App[None]):
                 partial(self.run_action, binding.action, target),
             )
         yield from super().get_system_commands(screen)
+
+
+def _ancestry(node: MessagePump) -> list[MessagePump]:
+    """The node and its parents up to the app: the way a key bubbles."""
+    chain: list[MessagePump] = []
+    current: MessagePump | None = node
+    while current is not None:
+        chain.append(current)
+        current = current._parent
+    return chain
 
 
 def create_app(store: Store, *, demo: bool = False) -> CptApp:

@@ -16,12 +16,13 @@ from textual.binding import Binding
 from textual.message_pump import MessagePump
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
+from textual.theme import Theme
 
-from . import __version__
+from . import __version__, settings
 from .cli import default_export_name
 from .core.csvio import ImportPlan, attempts_rows, roster_rows, write_csv
 from .core.roster import Roster
-from .screens.dialogs import ConfirmScreen, ExportScreen, HelpScreen, ImportScreen
+from .screens.dialogs import ConfirmScreen, ExportScreen, HelpScreen, ImportScreen, TooSmallScreen
 from .screens.fees import FeesScreen
 from .screens.progress import ProgressScreen
 from .screens.roster import RosterScreen
@@ -41,6 +42,9 @@ GLOBAL_ACTIONS = {
     "quit",
 }
 """Actions of the app's own keys; none of them acts while a dialog is open."""
+
+MIN_SIZE = (64, 20)
+"""The smallest terminal every screen and dialog works in (80x24 is the common size)."""
 
 SETTLE_SECONDS = 2.0
 """The longest a typed key waits for each step of the one before it."""
@@ -78,10 +82,14 @@ class CptApp(App[None]):
     """Typed after `/`: applies on every screen (name, ID, section)."""
     show_dropped: reactive[bool] = reactive(False)
 
-    def __init__(self, store: Store, *, demo: bool = False) -> None:
+    def __init__(self, store: Store, *, demo: bool = False, theme: str | None = None) -> None:
         super().__init__()
         self.store = store
         self.demo = demo
+        self.register_theme(HIGH_CONTRAST)
+        chosen = theme or settings.load().get("theme")
+        if chosen in self.available_themes:
+            self.theme = chosen
         self._typed: deque[events.Key] = deque()
         self._delivery: asyncio.Task[None] | None = None
 
@@ -135,6 +143,19 @@ class CptApp(App[None]):
     def on_mount(self) -> None:
         self.roster = self.store.roster
         self.set_interval(POLL_SECONDS, self._poll_store)
+        self.watch(self, "theme", self._remember_theme, init=False)
+
+    def _remember_theme(self, theme: str) -> None:
+        settings.save(theme=theme)
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Below the smallest usable size, say so instead of drawing a broken layout."""
+        small = event.size.width < MIN_SIZE[0] or event.size.height < MIN_SIZE[1]
+        showing = isinstance(self.screen, TooSmallScreen)
+        if small and not showing:
+            self.push_screen(TooSmallScreen())
+        elif not small and showing:
+            self.pop_screen()
 
     def watch_roster(self, roster: Roster) -> None:
         count = len(roster.students)
@@ -261,6 +282,24 @@ class CptApp(App[None]):
         yield from super().get_system_commands(screen)
 
 
+HIGH_CONTRAST = Theme(
+    name="high-contrast",
+    primary="#ffff00",
+    secondary="#00ffff",
+    accent="#ffff00",
+    foreground="#ffffff",
+    background="#000000",
+    surface="#000000",
+    panel="#000000",
+    boost="#262626",
+    success="#00ff00",
+    warning="#ffff00",
+    error="#ff5f5f",
+    dark=True,
+)
+"""White on black with yellow focus: for projectors, bright rooms and weak eyes."""
+
+
 def _ancestry(node: MessagePump) -> list[MessagePump]:
     """The node and its parents up to the app: the way a key bubbles."""
     chain: list[MessagePump] = []
@@ -271,9 +310,9 @@ def _ancestry(node: MessagePump) -> list[MessagePump]:
     return chain
 
 
-def create_app(store: Store, *, demo: bool = False) -> CptApp:
+def create_app(store: Store, *, demo: bool = False, theme: str | None = None) -> CptApp:
     """The one factory for the CLI, the tests and the snapshots."""
-    return CptApp(store, demo=demo)
+    return CptApp(store, demo=demo, theme=theme)
 
 
 __all__ = ["CptApp", "create_app", "__version__"]

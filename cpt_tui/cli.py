@@ -52,6 +52,11 @@ def build_parser() -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,
         help="the roster store (default: $CPT_TUI_DB, else ~/.local/share/cpt-tui/roster.json)",
     )
+    common.add_argument(
+        "--theme",
+        default=argparse.SUPPRESS,
+        help="the app's colours, remembered for next time (e.g. high-contrast, textual-light)",
+    )
     parser = argparse.ArgumentParser(
         prog="cpt-tui",
         parents=[common],
@@ -59,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="With no command, opens the roster in the terminal app.",
     )
     parser.add_argument("--version", action="version", version=f"cpt-tui {__version__}")
+
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.add_parser("demo", parents=[common], help="open the app on a copy of the demo roster")
     imp = commands.add_parser("import", parents=[common], help="import a roster (or attempts) CSV")
@@ -104,11 +110,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 def run(args: argparse.Namespace) -> int:
     command = args.command
     if command == "demo":
-        return run_demo()
+        return run_demo(getattr(args, "theme", None))
     db = getattr(args, "db", None) or default_db()
     store = Store(db)
     if command is None:
-        return run_tui(store)
+        return run_tui(store, theme=getattr(args, "theme", None))
     if command == "import":
         return run_import(store, args.file, attempts=args.attempts, dry_run=args.dry_run)
     if command == "export":
@@ -121,6 +127,7 @@ def run(args: argparse.Namespace) -> int:
         print_report(store.roster, store.today(), show_dropped=args.dropped, section=args.section)
         return EXIT_OK
     if command == "log":
+        store.refresh()  # a damaged store is refused here as by every other command
         for entry in store.audit(max(args.count, 1)):
             print(
                 f"{entry.at:%Y-%m-%d %H:%M:%S}  {entry.user:<12} {entry.action:<14} {entry.detail}"
@@ -129,22 +136,34 @@ def run(args: argparse.Namespace) -> int:
     raise AssertionError(command)
 
 
-def run_tui(store: Store, *, demo: bool = False) -> int:
+DEFAULT_ESCDELAY_MS = "25"
+"""Textual waits this long after Escape for more of a key sequence; it reads $ESCDELAY.
+Its own default (100 ms) makes Escape feel slow; over a slow link, set ESCDELAY higher."""
+
+
+def run_tui(store: Store, *, demo: bool = False, theme: str | None = None) -> int:
     store.refresh()  # a broken store is refused here, before the screen is taken over
+    os.environ.setdefault("ESCDELAY", DEFAULT_ESCDELAY_MS)  # read when Textual is imported
     from .app import create_app
 
-    create_app(store, demo=demo).run()
+    app = create_app(store, demo=demo, theme=theme)
+    if theme is not None and theme not in app.available_themes:
+        raise Refused(
+            f"no theme {theme!r}; choose one of: {', '.join(sorted(app.available_themes))}"
+        )
+    # No mouse reporting: the terminal's own select-to-copy keeps working.
+    app.run(mouse=False)
     return EXIT_OK
 
 
-def run_demo() -> int:
+def run_demo(theme: str | None = None) -> int:
     """Open the app on a fresh temporary copy of the demo roster; the real store is untouched."""
     folder = Path(tempfile.mkdtemp(prefix="cpt-tui-demo-"))
     try:
         copy = folder / "roster.json"
         shutil.copyfile(fixtures_dir() / DEMO_FILE, copy)
         os.chmod(copy, 0o600)
-        return run_tui(Store(copy), demo=True)
+        return run_tui(Store(copy), demo=True, theme=theme)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

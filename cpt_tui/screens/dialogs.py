@@ -25,6 +25,20 @@ if TYPE_CHECKING:
     from ..store import Store
 
 
+class TooSmallScreen(ModalScreen[None]):
+    """Shown while the terminal is smaller than the app can be used in."""
+
+    def compose(self) -> ComposeResult:
+        from ..app import MIN_SIZE
+
+        width, height = MIN_SIZE
+        yield Static(
+            f"This window is too small for cpt-tui.\nMake it at least {width}x{height} "
+            "(80x24 is best); nothing is lost meanwhile.",
+            id="too-small",
+        )
+
+
 class ConfirmScreen(ModalScreen[bool]):
     """A yes/no question: `y` or `enter` says yes, `n` or `escape` says no."""
 

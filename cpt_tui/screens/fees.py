@@ -33,12 +33,12 @@ def money(amount: Decimal) -> Text:
 def totals_table(sections: dict[str, FeeLine], overall: FeeLine, count: int) -> Table:
     """Subtotals per section and the total of the students shown."""
     table = Table(box=None, padding=(0, 1), show_edge=False, expand=True)
-    table.add_column("Section")
+    table.add_column("Section", no_wrap=True)
     for title in ("Registration", "Assessments", "Supplements", "Total"):
         table.add_column(title, justify="right", no_wrap=True)
     for name, line in sections.items():
         table.add_row(name or "(none)", *_amounts(line))
-    table.add_row(Text(f"All {count} shown", style="bold"), *_amounts(overall), style="bold")
+    table.add_row(Text(f"{count} shown", style="bold"), *_amounts(overall), style="bold")
     return table
 
 

@@ -1,0 +1,138 @@
+"""The installed program, run for real in tmux at 80x24 with TERM=xterm and NO_COLOR=1,
+driven by keys and read back from the screen, as an instructor over SSH would see it."""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("tmux") is None, reason="needs tmux (.ci/run installs it)"
+)
+
+PROGRAM = Path(sys.executable).parent / "cpt-tui"
+
+
+class Terminal:
+    """One tmux session on a private server socket."""
+
+    def __init__(self, socket: str, session: str) -> None:
+        self.base = ["tmux", "-L", socket]
+        self.session = session
+
+    def keys(self, *keys: str, literal: bool = False) -> None:
+        flags = ["-l"] if literal else []
+        subprocess.run([*self.base, "send-keys", "-t", self.session, *flags, *keys], check=True)
+
+    def screen(self) -> str:
+        done = subprocess.run(
+            [*self.base, "capture-pane", "-p", "-t", self.session], capture_output=True, text=True
+        )
+        return done.stdout
+
+    def wait_for(self, text: str, seconds: float = 20.0) -> str:
+        """The screen once `text` is on it (polled; fails with the last screen if it never is)."""
+        end = time.monotonic() + seconds
+        shown = ""
+        while time.monotonic() < end:
+            shown = self.screen()
+            if text in shown:
+                return shown
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} never appeared; the screen was:\n{shown}")
+
+    def alive(self) -> bool:
+        return (
+            subprocess.run(
+                [*self.base, "has-session", "-t", self.session], capture_output=True
+            ).returncode
+            == 0
+        )
+
+
+@pytest.fixture
+def terminal(tmp_path: Path) -> Iterator[tuple[Terminal, Path]]:
+    socket = f"cpt-tui-test-{os.getpid()}"
+    env = {
+        "TERM": "xterm",
+        "NO_COLOR": "1",
+        "HOME": str(tmp_path),
+        "XDG_CONFIG_HOME": str(tmp_path / "cfg"),
+    }
+    command = " ".join(f"{k}={v}" for k, v in env.items()) + f" {PROGRAM} demo"
+    subprocess.run(
+        [
+            "tmux",
+            "-L",
+            socket,
+            "new-session",
+            "-d",
+            "-x",
+            "80",
+            "-y",
+            "24",
+            "-s",
+            "cpt",
+            "-c",
+            str(tmp_path),
+            f"env {command}",
+        ],
+        check=True,
+    )
+    try:
+        yield Terminal(socket, "cpt"), tmp_path
+    finally:
+        subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True)
+
+
+def test_a_lesson_over_ssh(terminal: tuple[Terminal, Path]) -> None:
+    term, folder = terminal
+    roster = term.wait_for("Martinez, Ava")
+    assert "demo copy · 24 students" in roster
+    assert "✓ 2031-11-13" in roster and "! 2026-12-16" in roster  # readable without colour
+    assert "a Add" in roster  # the footer shows the keys
+
+    term.keys("2")
+    grid = term.wait_for("hold the full CPT")
+    assert "✗ 74.7" in grid and "Green opt." in grid
+
+    term.keys("j", "j", "j", "j", "j", "j", "r")  # Ben Carter, Safety
+    dialog = term.wait_for("Record Safety: Ben Carter")
+    assert "83 questions, pass mark 76%" in dialog
+    term.keys("64", literal=True)
+    term.wait_for("64/83 = 77.1%: PASSES")
+    term.keys("Enter")
+    after = term.wait_for("Recorded Ben Carter")
+    carter = next(line for line in after.splitlines() if "Carter, Ben" in line)
+    assert "✓ 77.1" in carter
+
+    term.keys("3")
+    fees = term.wait_for("22 shown")
+    carter = next(line for line in fees.splitlines() if "Carter, Ben" in line)
+    assert "$22.00 (1)" in carter
+    term.wait_for("$5,900.00")  # $5,878.00 and the new attempt (once the toast has gone)
+
+    term.keys("x")
+    term.wait_for("Export to CSV")
+    term.keys("Enter")
+    term.wait_for("Exported 24 students")
+
+    term.keys("1", "q")
+    end = time.monotonic() + 20
+    while term.alive() and time.monotonic() < end:
+        time.sleep(0.1)
+    assert not term.alive()
+
+    (export,) = folder.glob("cpt-export-*.csv")
+    rows = {r["student_id"]: r for r in csv.DictReader(export.open(encoding="utf-8-sig"))}
+    assert rows["E2008"]["safety_best_pct"] == "77.1"
+    assert rows["E2008"]["fee_assessments"] == "22.00"
+    assert export.stat().st_mode & 0o777 == 0o600

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import DataTable
 
 from cpt_tui.app import CptApp, create_app
 from cpt_tui.cli import DEMO_FILE, fixtures_dir
 from cpt_tui.core.models import StudentForm
 from cpt_tui.store import Store
+from cpt_tui.widgets.virtual_table import VirtualTable
 
 NOW = datetime(2026, 11, 21, 10, 0)
 """The tests' today: the demo roster is dated 2026-11-20."""
@@ -89,8 +89,8 @@ async def type_text(pilot: Pilot[None], text: str) -> None:
     await pilot.press(*[keys.get(ch, ch) for ch in text])
 
 
-def table_keys(table: DataTable[object]) -> list[str]:
-    return [str(row.key.value) for row in table.ordered_rows]
+def table_keys(table: VirtualTable) -> list[str]:
+    return list(table.keys)
 
 
 def screen_text(app: CptApp) -> str:

@@ -5,14 +5,13 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from textual.widgets import DataTable
-
 from cpt_tui.app import CptApp
 from cpt_tui.screens.detail import StudentDetailScreen
 from cpt_tui.screens.dialogs import ConfirmScreen
 from cpt_tui.screens.progress import ProgressScreen
 from cpt_tui.screens.record import RecordScreen
 from cpt_tui.store import Store
+from cpt_tui.widgets.virtual_table import VirtualTable
 
 from .conftest import fixed_clock, screen_text, settle, type_text
 
@@ -43,7 +42,7 @@ async def open_grid(pilot, row: int = CARTER_ROW) -> ProgressScreen:  # type: ig
 async def test_the_cursor_starts_on_the_first_students_safety_cell(app: CptApp) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_grid(pilot, row=0)
-        grid = screen.query_one("#grid", DataTable)
+        grid = screen.query_one("#grid", VirtualTable)
         assert grid.cursor_coordinate == (0, 1)
         assert screen.current_student().student_id == "E2001"  # type: ignore[union-attr]
         assert screen.current_module().key == "safety"  # type: ignore[union-attr]
@@ -55,7 +54,7 @@ async def test_the_cursor_starts_on_the_first_students_safety_cell(app: CptApp) 
 async def test_moving_with_arrows_and_hjkl(app: CptApp) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_grid(pilot, row=0)
-        grid = screen.query_one("#grid", DataTable)
+        grid = screen.query_one("#grid", VirtualTable)
         await pilot.press("l", "l", "right", "j", "down")
         assert grid.cursor_coordinate == (2, 4)
         await pilot.press("h", "left", "left", "left", "k")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import DataTable, Input
+from textual.widgets import Input
 
 from cpt_tui.app import CptApp
 from cpt_tui.core.models import StudentForm
@@ -12,12 +12,13 @@ from cpt_tui.screens.dialogs import ConfirmScreen, ExportScreen, HelpScreen, Imp
 from cpt_tui.screens.roster import RosterScreen
 from cpt_tui.screens.student_form import StudentFormScreen
 from cpt_tui.store import Store
+from cpt_tui.widgets.virtual_table import VirtualTable
 
 from .conftest import fixed_clock, screen_text, settle, table_keys, type_text
 
 
 def rows(app: CptApp) -> list[str]:
-    return table_keys(app.screen.query_one("#roster", DataTable))
+    return table_keys(app.screen.query_one("#roster", VirtualTable))
 
 
 def stored(app: CptApp) -> Store:
@@ -30,7 +31,7 @@ async def test_the_roster_shows_active_students_with_the_cursor_on_the_first(app
         await settle(pilot)
         assert isinstance(app.screen, RosterScreen)
         assert len(rows(app)) == 22  # two dropped students are hidden
-        assert isinstance(app.focused, DataTable)
+        assert isinstance(app.focused, VirtualTable)
         assert app.screen.current_student().student_id == "E2001"  # type: ignore[union-attr]
 
 
@@ -133,10 +134,10 @@ async def test_filter_as_you_type_keep_with_enter_clear_with_escape(app: CptApp)
         await settle(pilot)
         assert rows(app) == ["E2011"]
         await pilot.press("enter")
-        assert isinstance(app.focused, DataTable)
+        assert isinstance(app.focused, VirtualTable)
         await pilot.press("2")
         await settle(pilot)
-        assert table_keys(app.screen.query_one("#grid", DataTable)) == ["E2011"]  # every screen
+        assert table_keys(app.screen.query_one("#grid", VirtualTable)) == ["E2011"]  # every screen
         await pilot.press("1", "slash", "escape")
         await settle(pilot)
         assert len(rows(app)) == 22 and app.filter_text == ""

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 class CptScreen(Screen[None]):
     """A screen over the current roster, narrowed by the shared filter and dropped rule."""
 
-    AUTO_FOCUS = "DataTable"
+    AUTO_FOCUS = "VirtualTable"
 
     @property
     def cpt(self) -> CptApp:

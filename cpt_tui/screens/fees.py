@@ -10,7 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import ContentSwitcher, DataTable, Footer, Header, Input, Label, Static
+from textual.widgets import ContentSwitcher, Footer, Header, Input, Label, Static
 
 from ..core import labels
 from ..core.fees import CohortPlan, FeeLine, dollars, plan_cost, retake_rate
@@ -20,14 +20,18 @@ from ..core.roster import fee_totals
 from ..widgets.field_error import FieldError
 from ..widgets.filter_bar import FilterBar
 from ..widgets.tick import Tick
+from ..widgets.virtual_table import Column, VirtualTable
 from .base import CptScreen
 
-NAME_WIDTH = 18
-"""Long names are cut so the figures fit in 80 columns (the roster has them whole)."""
-
-
-def money(amount: Decimal) -> Text:
-    return Text(dollars(amount), justify="right")
+COLUMNS = [
+    Column("ID", 7),
+    Column("Name", 18),  # long names are cut so the figures fit in 80 columns
+    Column("Section", 7),
+    Column("Reg.", 6, right=True),
+    Column("Assessments", 13, right=True),
+    Column("Supplements", 11, right=True),
+    Column("Total", 9, right=True),
+]
 
 
 def totals_table(sections: dict[str, FeeLine], overall: FeeLine, count: int) -> Table:
@@ -62,8 +66,6 @@ class FeesScreen(CptScreen):
         Binding("n", "show('planner')", "Planner"),
         Binding("f", "edit_fees", "Fee schedule"),
         Binding("escape", "show('class')", "Back"),
-        Binding("j", "cursor('down')", "Down", show=False),
-        Binding("k", "cursor('up')", "Up", show=False),
     ]
     """Keys of the fees screen."""
 
@@ -72,11 +74,7 @@ class FeesScreen(CptScreen):
         yield FilterBar()
         with ContentSwitcher(initial="class", id="fee-views"):
             with Vertical(id="class"):
-                table: DataTable[str | Text] = DataTable(
-                    id="fees", cursor_type="row", zebra_stripes=True
-                )
-                table.fixed_columns = 2
-                yield table
+                yield VirtualTable(COLUMNS, fixed_columns=2, id="fees")
                 yield Static(id="totals")
             with Vertical(id="planner"):
                 yield Label("Plan a cohort: what it will cost at today's fees", classes="title")
@@ -91,45 +89,36 @@ class FeesScreen(CptScreen):
         yield Static(id="schedule")
         yield Footer()
 
-    def main_widget(self) -> DataTable[str | Text] | Input:
+    def main_widget(self) -> VirtualTable | Input:
         if self.query_one(ContentSwitcher).current == "planner":
             return self.query_one("#size", Input)
         return self.table
 
     @property
-    def table(self) -> DataTable[str | Text]:
-        return self.query_one("#fees", DataTable)
+    def table(self) -> VirtualTable:
+        return self.query_one("#fees", VirtualTable)
 
     def on_mount(self) -> None:
-        table = self.table
-        table.add_column("ID")
-        table.add_column("Name", width=NAME_WIDTH)
-        table.add_column("Section")
-        for title in ("Reg.", "Assessments", "Supplements", "Total"):
-            table.add_column(Text(title, justify="right"))
         super().on_mount()
         self.reset_planner()
 
     def update_view(self) -> None:
         roster = self.roster
         students = self.visible_students()
-        table = self.table
-        row = table.cursor_row
-        table.clear()
-        for s in students:
-            line = roster.fee_lines[s.student_id]
-            table.add_row(
+
+        def cells(student_id: str) -> list[str]:
+            s, line = roster.by_id[student_id], roster.fee_lines[student_id]
+            return [
                 s.student_id,
                 labels.listed_name(s),
                 s.section,
-                money(line.registration),
-                Text(f"{dollars(line.assessments)} ({line.attempts})", justify="right"),
-                money(line.supplements),
-                money(line.total),
-                key=s.student_id,
-            )
-        if table.row_count:
-            table.move_cursor(row=min(row, table.row_count - 1))
+                dollars(line.registration),
+                f"{dollars(line.assessments)} ({line.attempts})",
+                dollars(line.supplements),
+                dollars(line.total),
+            ]
+
+        self.table.show([s.student_id for s in students], cells, keep=self.table.cursor_key)
         sections, overall = fee_totals(roster, students)
         self.query_one("#totals", Static).update(totals_table(sections, overall, len(students)))
         self.query_one("#schedule", Static).update(schedule_line(roster.fees))
@@ -202,12 +191,6 @@ class FeesScreen(CptScreen):
     def action_show(self, view: str) -> None:
         self.query_one(ContentSwitcher).current = view
         self.main_widget().focus()
-
-    def action_cursor(self, direction: str) -> None:
-        if direction == "down":
-            self.table.action_cursor_down()
-        else:
-            self.table.action_cursor_up()
 
     def action_edit_fees(self) -> None:
         from .fee_schedule import FeeScheduleScreen

@@ -9,8 +9,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.coordinate import Coordinate
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import Footer, Header, Static
 
 from ..core import labels
 from ..core.models import Module, Student
@@ -19,12 +18,15 @@ from ..core.standing import ModuleStanding
 from ..widgets.filter_bar import FilterBar
 from ..widgets.marks import result_style
 from ..widgets.module_summary import ModuleSummaryBar
+from ..widgets.virtual_table import Column, VirtualTable
 from .base import CptScreen
 from .detail import StudentDetailScreen
 from .record import RecordScreen
 
 NAME_WIDTH = 15
 """Long names are cut here so the five modules fit in 80 columns (the roster has them whole)."""
+CELL_WIDTH = 11
+"""`✓ 100.0 ×2 $` less its space: a result, attempts and the supplement mark."""
 LEGEND = "✓ passed  ✗ not yet (best %)  · not taken  ×2 attempts  $ supplement"
 
 
@@ -44,65 +46,46 @@ class ProgressScreen(CptScreen):
     BINDINGS = [
         Binding("r", "record", "Record"),
         Binding("p", "supplement", "Supplement"),
-        Binding("enter", "detail", "Detail", priority=False),
-        Binding("h", "move(0, -1)", "Left", show=False),
-        Binding("j", "move(1, 0)", "Down", show=False),
-        Binding("k", "move(-1, 0)", "Up", show=False),
-        Binding("l", "move(0, 1)", "Right", show=False),
+        Binding("enter", "detail", "Detail"),
     ]
-    """Keys of the progress grid."""
+    """Keys of the progress grid (arrows or h j k l move)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield FilterBar()
-        grid: DataTable[Text] = DataTable(id="grid", cursor_type="cell")
-        grid.fixed_columns = 1
-        yield grid
+        columns = [Column("Student", NAME_WIDTH)]
+        columns += [
+            Column(m.short if m.required else f"{m.short} opt.", CELL_WIDTH)
+            for m in self.roster.modules
+        ]
+        yield VirtualTable(columns, cell_cursor=True, fixed_columns=1, first_column=1, id="grid")
         yield Static(LEGEND, id="legend")
         yield ModuleSummaryBar(id="summary")
         yield Footer()
 
     @property
-    def grid(self) -> DataTable[Text]:
-        return self.query_one("#grid", DataTable)
+    def grid(self) -> VirtualTable:
+        return self.query_one("#grid", VirtualTable)
 
-    def main_widget(self) -> DataTable[Text]:
+    def main_widget(self) -> VirtualTable:
         return self.grid
 
-    def on_mount(self) -> None:
-        grid = self.grid
-        grid.add_column("Student", key="student", width=NAME_WIDTH)
-        for m in self.roster.modules:
-            title = m.short if m.required else f"{m.short} opt."
-            grid.add_column(Text(title, style="" if m.required else "italic"), key=m.key)
-        super().on_mount()
-        grid.move_cursor(row=0, column=1)
-
     def update_view(self) -> None:
-        grid, roster = self.grid, self.roster
-        row, column = grid.cursor_coordinate
-        current = self.current_student()
+        roster = self.roster
         students = self.visible_students()
-        grid.clear()
-        for s in students:
-            st = roster.standings[s.student_id]
+
+        def cells(student_id: str) -> list[Text]:
+            s, st = roster.by_id[student_id], roster.standings[student_id]
             name = Text(labels.listed_name(s), style="dim" if s.dropped else "")
-            cells = [
+            return [name] + [
                 grid_cell(ms, result_style(self.app, ms.passed if ms.attempted else None))
                 for ms in (st.modules[m.key] for m in roster.modules)
             ]
-            grid.add_row(name, *cells, key=s.student_id)
-        if current and current.student_id in {s.student_id for s in students}:
-            row = grid.get_row_index(current.student_id)
-        grid.move_cursor(row=min(row, max(grid.row_count - 1, 0)), column=max(column, 1))
-        certified = sum(1 for s in students if roster.standings[s.student_id].cpt_certified_on)
-        one_away = sum(
-            1
-            for s in students
-            if roster.standings[s.student_id].core_total
-            - roster.standings[s.student_id].core_passed
-            == 1
-        )
+
+        self.grid.show([s.student_id for s in students], cells, keep=self.grid.cursor_key)
+        standings = [roster.standings[s.student_id] for s in students]
+        certified = sum(1 for st in standings if st.cpt_certified_on)
+        one_away = sum(1 for st in standings if st.core_total - st.core_passed == 1)
         self.query_one(ModuleSummaryBar).show(
             module_summaries(roster, students), certified, one_away
         )
@@ -110,26 +93,12 @@ class ProgressScreen(CptScreen):
     # -- where the cursor is ----------------------------------------------------------------
 
     def current_student(self) -> Student | None:
-        grid = self.grid
-        if not grid.row_count:
-            return None
-        key = grid.coordinate_to_cell_key(Coordinate(grid.cursor_row, 0)).row_key.value
-        return self.roster.by_id.get(key or "")
+        return self.roster.by_id.get(self.grid.cursor_key or "")
 
     def current_module(self) -> Module | None:
         column = self.grid.cursor_column
         modules = self.roster.modules
         return modules[column - 1] if 1 <= column <= len(modules) else None
-
-    @on(DataTable.CellHighlighted, "#grid")
-    def _keep_off_the_names(self) -> None:
-        # Read the cursor now, not the event's: a redraw may have moved it since.
-        if self.grid.cursor_column == 0:
-            self.grid.move_cursor(column=1)
-
-    def action_move(self, rows: int, columns: int) -> None:
-        grid = self.grid
-        grid.move_cursor(row=grid.cursor_row + rows, column=max(1, grid.cursor_column + columns))
 
     # -- actions -----------------------------------------------------------------------------
 
@@ -174,7 +143,7 @@ class ProgressScreen(CptScreen):
             ),
         )
 
-    @on(DataTable.CellSelected, "#grid")
+    @on(VirtualTable.Selected, "#grid")
     def _cell_chosen(self) -> None:
         self.action_detail()
 

@@ -12,13 +12,15 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header
+from textual.widgets import Footer, Header
 
 from ..core import labels
 from ..core.fees import dollars
 from ..core.models import Student, StudentForm
 from ..core.roster import Roster
 from ..widgets.filter_bar import FilterBar
+from ..widgets.virtual_table import Column as TableColumn
+from ..widgets.virtual_table import VirtualTable
 from .base import CptScreen
 from .dialogs import ConfirmScreen
 from .student_form import StudentFormScreen
@@ -26,12 +28,19 @@ from .student_form import StudentFormScreen
 
 @dataclass(frozen=True)
 class Column:
-    """A roster column: its title, what it shows, and what it sorts on."""
+    """A roster column: its title, what it shows, what it sorts on, and its width."""
 
     title: str
     show: Callable[[Roster, Student, date], str]
     sort: Callable[[Roster, Student], Any]
     right: bool = False
+    width: int = 0
+    """Cells; 0 for the ID, section and term, which fit the roster's own values."""
+
+
+MAX_TEXT_WIDTH = 18
+"""Long names (and IDs, sections, terms) are cut here so the standing columns fit in 80
+columns; the edit form has them whole."""
 
 
 def _fees(roster: Roster, s: Student) -> Decimal:
@@ -44,31 +53,34 @@ COLUMNS = (
         "Name",
         lambda r, s, d: labels.listed_name(s),
         lambda r, s: s.sort_name.casefold(),
+        width=MAX_TEXT_WIDTH,
     ),
     Column("Section", lambda r, s, d: s.section, lambda r, s: s.section.casefold()),
     Column(
         "Core",
         lambda r, s, d: f"{r.standings[s.student_id].core_passed}/4",
         lambda r, s: r.standings[s.student_id].core_passed,
+        width=4,
     ),
     Column(
         "CPT until",
         lambda r, s, d: labels.cpt(r.standings[s.student_id], d),
         lambda r, s: r.standings[s.student_id].cpt_expires_on or date.min,
+        width=12,
     ),
     Column(
         "Green",
         lambda r, s, d: labels.optional(r.standings[s.student_id].modules["green"]),
         lambda r, s: labels.optional(r.standings[s.student_id].modules["green"]),
+        width=9,
     ),
-    Column("Fees", lambda r, s, d: dollars(_fees(r, s)), _fees, right=True),
-    Column("Reg.", lambda r, s, d: "yes" if s.registered else "no", lambda r, s: s.registered),
+    Column("Fees", lambda r, s, d: dollars(_fees(r, s)), _fees, right=True, width=10),
+    Column(
+        "Reg.", lambda r, s, d: "yes" if s.registered else "no", lambda r, s: s.registered, width=4
+    ),
     Column("Term", lambda r, s, d: s.term, lambda r, s: s.term.casefold()),
 )
 """What an instructor scans first comes first; registration and term scroll in from the right."""
-
-NAME_WIDTH = 18
-"""Long names are cut here so the standing columns fit in 80 (the edit form has them whole)."""
 
 
 class RosterScreen(CptScreen):
@@ -80,10 +92,8 @@ class RosterScreen(CptScreen):
         Binding("d", "delete", "Delete"),
         Binding("s", "sort", "Sort"),
         Binding("S", "reverse", "Reverse sort", key_display="S"),
-        Binding("j", "cursor('down')", "Down", show=False),
-        Binding("k", "cursor('up')", "Up", show=False),
     ]
-    """Keys of the roster screen."""
+    """Keys of the roster screen (and enter edits, as e does)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -93,68 +103,55 @@ class RosterScreen(CptScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield FilterBar()
-        table: DataTable[str | Text] = DataTable(id="roster", cursor_type="row", zebra_stripes=True)
-        table.fixed_columns = 2
-        yield table
+        yield VirtualTable(self._columns(), fixed_columns=2, id="roster")
         yield Footer()
 
-    def on_mount(self) -> None:
-        for col in COLUMNS:
-            self.table.add_column(col.title, width=NAME_WIDTH if col.title == "Name" else None)
-        super().on_mount()
+    def _columns(self) -> list[TableColumn]:
+        """Titles with the sort arrow; widths fit the roster's longest ID, section and term."""
+        students = self.roster.students
+        fit = {
+            "ID": max((len(s.student_id) for s in students), default=2),
+            "Section": max((len(s.section) for s in students), default=0),
+            "Term": max((len(s.term) for s in students), default=0),
+        }
+        columns = []
+        for index, col in enumerate(COLUMNS):
+            arrow = (" ▼" if self.sort_reverse else " ▲") if index == self.sort_column else ""
+            title = col.title + arrow
+            width = min(max(fit.get(col.title, col.width), len(title)), MAX_TEXT_WIDTH)
+            columns.append(TableColumn(title, width, col.right))
+        return columns
 
     @property
-    def table(self) -> DataTable[str | Text]:
-        return self.query_one("#roster", DataTable)
+    def table(self) -> VirtualTable:
+        return self.query_one("#roster", VirtualTable)
 
-    def main_widget(self) -> DataTable[str | Text]:
+    def main_widget(self) -> VirtualTable:
         return self.table
 
     def current_student(self) -> Student | None:
-        table = self.table
-        if not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return self.roster.by_id.get(key or "")
+        return self.roster.by_id.get(self.table.cursor_key or "")
 
     def update_view(self, select: str | None = None) -> None:
         table = self.table
-        current = self.current_student()
-        selected = select or (current.student_id if current else None)
+        selected = select or table.cursor_key
         roster, today = self.roster, self.cpt.store.today()
-        column = COLUMNS[self.sort_column]
-        students = sorted(
-            self.visible_students(),
-            key=lambda s: (column.sort(roster, s), s.student_id),
-            reverse=self.sort_reverse,
-        )
-        table.clear()
-        for index, (col, key) in enumerate(zip(COLUMNS, table.columns, strict=True)):
-            arrow = (" ▼" if self.sort_reverse else " ▲") if index == self.sort_column else ""
-            table.columns[key].label = Text(
-                col.title + arrow, justify="right" if col.right else "left"
-            )
-        for s in students:
+        students = self.visible_students()
+        if self.sort_column or self.sort_reverse:  # the roster is in ID order already
+            column = COLUMNS[self.sort_column]
+            students.sort(key=lambda s: (column.sort(roster, s), s.student_id))
+            if self.sort_reverse:
+                students.reverse()
+
+        def cells(student_id: str) -> list[Text]:
+            s = roster.by_id[student_id]
             style = "dim" if s.dropped else ""
-            cells = [
-                Text(
-                    col.show(roster, s, today),
-                    style=style,
-                    justify="right" if col.right else "left",
-                )
-                for col in COLUMNS
-            ]
-            table.add_row(*cells, key=s.student_id)
-        if selected and selected in {s.student_id for s in students}:
-            table.move_cursor(row=table.get_row_index(selected))
+            return [Text(col.show(roster, s, today), style=style) for col in COLUMNS]
+
+        table.columns = self._columns()
+        table.show([s.student_id for s in students], cells, keep=selected)
 
     # -- actions ------------------------------------------------------------------------
-
-    def action_cursor(self, direction: str) -> None:
-        if direction == "down":
-            self.table.action_cursor_down()
-        else:
-            self.table.action_cursor_up()
 
     def action_sort(self) -> None:
         self.sort_column = (self.sort_column + 1) % len(COLUMNS)
@@ -175,7 +172,7 @@ class RosterScreen(CptScreen):
             return
         self.app.push_screen(StudentFormScreen(self.roster, student), self._save(student))
 
-    @on(DataTable.RowSelected, "#roster")
+    @on(VirtualTable.Selected, "#roster")
     def _row_chosen(self) -> None:
         self.action_edit()
 

@@ -72,8 +72,10 @@ def _taken_at(backup: Path) -> datetime:
 
 
 def _reason(exc: OSError) -> str:
-    if exc.errno == errno.ENOSPC:
-        return "the disk is full"
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "the disk is full" + (
+            " (your quota is used up)" if exc.errno == errno.EDQUOT else ""
+        )
     if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
         return "the folder is read-only or not yours to write"
     return exc.strerror or type(exc).__name__
@@ -114,6 +116,23 @@ class AtomicJSONStorage(Storage):
             with contextlib.suppress(OSError):  # keep a shared roster's group where allowed
                 os.fchown(fd, -1, gid)
 
+    def _follow_store(self, path: Path, mode: int) -> None:
+        """Share a file or folder of ours beside the store as the store is shared (or not).
+
+        The lock and the backups folder are made with the store's access at the time; a
+        store shared with its group later must share them too, or a colleague could not take
+        the lock or keep a backup, and a store made private again takes them back.
+        """
+        with contextlib.suppress(OSError):
+            st = os.stat(path)
+            if st.st_uid != os.geteuid():
+                return
+            gid = self._group()
+            if gid not in (-1, st.st_gid):
+                os.chown(path, -1, gid)
+            if stat.S_IMODE(st.st_mode) != mode:
+                os.chmod(path, mode)
+
     def ensure_folder(self) -> None:
         if not self.path.parent.exists():
             self.path.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
@@ -132,6 +151,7 @@ class AtomicJSONStorage(Storage):
                 thread_local=False,
             )
             lock.acquire()
+            self._follow_store(Path(lock.lock_file), self.file_mode())
         except Timeout:
             raise WriteFailed(
                 f"another cpt-tui has held the store's lock for over {self.lock_timeout:g} s; "
@@ -176,7 +196,18 @@ class AtomicJSONStorage(Storage):
             raise StoreTooNew(
                 f"{self.path} was written by a newer cpt-tui (schema {version}; this one reads "
                 f"up to {SCHEMA_VERSION}). Upgrade cpt-tui; the file was not touched."
+                f"{self._backup_note()}"
             )
+        for name, table in data.items():
+            # TinyDB's shape: every table maps a document number to a record. Anything else
+            # would crash a reader or be rewritten by the next change.
+            if not isinstance(table, dict) or not all(
+                isinstance(key, str) and key.isdigit() and isinstance(doc, dict)
+                for key, doc in table.items()
+            ):
+                self._refuse(f"its {str(name)[:40]!r} table is damaged")
+        if not isinstance(meta.get("changes", 0), int):
+            self._refuse("its change count is damaged")
         counts = meta.get("counts")
         for table in COUNTED:
             rows = data.get(table, {})
@@ -187,9 +218,13 @@ class AtomicJSONStorage(Storage):
         return data
 
     def _refuse(self, what: str) -> NoReturn:
+        raise StoreUnreadable(
+            f"{self.path} cannot be read: {what}. It was left untouched.{self._backup_note()}"
+        )
+
+    def _backup_note(self) -> str:
         backup = newest_backup(self.path)
-        where = f" The newest backup is {backup}." if backup else " There is no backup yet."
-        raise StoreUnreadable(f"{self.path} cannot be read: {what}. It was left untouched.{where}")
+        return f" The newest backup is {backup}." if backup else " There is no backup yet."
 
     # -- write ---------------------------------------------------------------------
 
@@ -215,7 +250,6 @@ class AtomicJSONStorage(Storage):
             self._backup()
             os.replace(tmp, self.path)
             tmp = None
-            self._sync_folder()
         except OSError as exc:
             raise WriteFailed(
                 f"could not save to {self.path}: {_reason(exc)}. Nothing was changed."
@@ -224,6 +258,10 @@ class AtomicJSONStorage(Storage):
             if tmp is not None:
                 with contextlib.suppress(OSError):
                     os.unlink(tmp)
+        # The change is in place once renamed: a failure to sync the folder after that must
+        # not report "nothing was changed" (the next write syncs it again).
+        with contextlib.suppress(OSError):
+            self._sync_folder()
 
     def _sync_folder(self) -> None:
         fd = os.open(self.path.parent, os.O_RDONLY)
@@ -243,22 +281,40 @@ class AtomicJSONStorage(Storage):
         if not self.path.exists():
             return
         folder = backups_dir(self.path)
+        shared = bool(self.file_mode() & 0o060)
+        if folder.is_dir():
+            self._follow_store(folder, 0o770 if shared else 0o700)
         newest = newest_backup(self.path)
         now = datetime.now()
         if newest and (now - _taken_at(newest)).total_seconds() < BACKUP_EVERY_SECONDS:
             return
         if not folder.is_dir():
-            folder.mkdir(exist_ok=True)
-            os.chmod(folder, 0o770 if self.file_mode() & 0o060 else 0o700)
+            folder.mkdir(mode=0o700, exist_ok=True)  # private from the start, whatever the umask
+            if shared:
+                self._follow_store(folder, 0o770)
         target = folder / f"{self.path.stem}-{now:{BACKUP_STAMP}}.json"
         try:
             os.link(self.path, target)
-        except OSError:
-            target.write_bytes(self.path.read_bytes())
-            os.chmod(target, self.file_mode())
+        except OSError:  # no hard links here (or not ours to link): a private copy
+            self._copy_to(target)
         for old in sorted(folder.glob("*.json"))[:-BACKUPS_KEPT]:
             with contextlib.suppress(OSError):
                 old.unlink()
+
+    def _copy_to(self, target: Path) -> None:
+        """Copy the store: readable by no one else from its first byte, never left half made."""
+        raw = self.path.read_bytes()
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                self._secure(handle.fileno())
+                handle.write(raw)
+                handle.flush()
+                os.fsync(handle.fileno())
+        except BaseException:
+            with contextlib.suppress(OSError):
+                target.unlink()
+            raise
 
     def close(self) -> None:
         """Nothing is held open between calls."""
@@ -281,8 +337,9 @@ def write_new_file(path: Path, text: str, *, overwrite: bool, mode: int = 0o600)
     if path.exists() and not overwrite:
         raise FileExistsError(path)
     payload = text.encode("utf-8")
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    tmp = ""
     try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
             os.fchmod(handle.fileno(), mode)
             handle.write(payload)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Annotated, Literal
 
@@ -16,9 +16,13 @@ CENT = Decimal("0.01")
 def _cents(value: Decimal) -> Decimal:
     if value < 0:
         raise ValueError("must not be negative")
-    if value != value.quantize(CENT):
+    try:
+        cents = value.quantize(CENT)
+    except InvalidOperation:  # too many digits to hold in cents
+        raise ValueError("is far too large") from None
+    if value != cents:
         raise ValueError("must be whole cents")
-    return value.quantize(CENT)
+    return cents
 
 
 Money = Annotated[Decimal, AfterValidator(_cents)]

@@ -79,10 +79,10 @@ def parse_money(text: str) -> Decimal:
         raise ValueError(f"{text.strip()!r} is not an amount (e.g. 22.00)")
     if value < 0:
         raise ValueError("an amount cannot be negative")
+    if value >= 100_000:  # before quantize, which cannot hold a huge amount in cents
+        raise ValueError("an amount must be under $100,000")
     if value != value.quantize(CENT):
         raise ValueError("an amount is in whole cents")
-    if value >= 100_000:
-        raise ValueError("an amount must be under $100,000")
     return value.quantize(CENT)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 from collections import deque
 from collections.abc import Callable, Iterable
 from functools import partial
@@ -205,6 +206,22 @@ class CptApp(App[None]):
                 self.call_from_thread(self._changed, None, None)
 
         self.run_worker(work, thread=True, group="poll", exclusive=True, exit_on_error=False)
+
+    # -- a crash names its kind only ------------------------------------------------------
+
+    def _fatal_error(self) -> None:
+        """Textual prints a crash's traceback with its local variables: student records
+        (FERPA). Say only what kind of error it was, unless CPT_TUI_DEBUG is set."""
+        if os.environ.get("CPT_TUI_DEBUG"):
+            super()._fatal_error()
+            return
+        self.bell()
+        kind = type(self._exception).__name__ if self._exception else "error"
+        self._exit_renderables.append(
+            f"cpt-tui: unexpected error ({kind}); your saved changes are in the store. "
+            "Run again with CPT_TUI_DEBUG=1 to see the details."
+        )
+        self._close_messages_no_wait()
 
     # -- global actions -------------------------------------------------------------------
 

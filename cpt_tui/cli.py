@@ -153,7 +153,7 @@ def run_tui(store: Store, *, demo: bool = False, theme: str | None = None) -> in
         )
     # No mouse reporting: the terminal's own select-to-copy keeps working.
     app.run(mouse=False)
-    return EXIT_OK
+    return EXIT_ERROR if app.return_code else EXIT_OK
 
 
 def run_demo(theme: str | None = None) -> int:

@@ -327,7 +327,9 @@ class Store:
                 if stored is None:
                     raise StoreError(f"{original.full_name} was deleted by someone else")
                 current = Student.model_validate(stored)
-                if current.revision != original.revision:
+                # The whole record, not the revision alone: a student deleted and added again
+                # under the same ID starts again at revision 1.
+                if current != original:
                     raise StaleEdit(current)
             try:
                 student = form.to_student(original, schedule)

@@ -190,12 +190,6 @@ def test_an_out_of_date_form_save_is_refused_every_time(
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="store.py compares only `revision`: a student deleted and added again under the "
-    "same ID starts again at revision 1, so a form opened on the old record at revision 1 "
-    "overwrites the new one (fix: refuse unless the stored record equals `original`)",
-)
 def test_a_form_opened_before_a_delete_and_re_add_is_refused(
     demo_path: Path, workers: list[Worker]
 ) -> None:

@@ -1,0 +1,176 @@
+"""cpt-tui benchmarks: medians at 100, 1,000 and 10,000 students, each against a floor
+measured in the same run. Prints a Markdown table; `make bench` runs it. Never run as tests.
+
+  1. first paint of the roster vs a bare Textual app painting an empty DataTable
+  2. one persisted change (record an attempt) vs orjson.dumps + an atomic write of the file
+  3. `cpt-tui export` vs a script that json.loads the store and writes it with csv
+  4. import of a roster CSV (absolute seconds)
+  5. key-press latency: filter as you type, move through the progress grid (ms)
+  6. peak memory after opening the three screens (MiB)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import orjson
+
+HERE = Path(__file__).parent
+sys.path.insert(0, str(HERE.parent))
+
+from bench.stores import build, roster_csv  # noqa: E402
+from cpt_tui.store import Store  # noqa: E402
+
+SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "100,1000,10000").split(",")]
+REPEAT = int(os.environ.get("BENCH_REPEAT", "5"))
+PY = sys.executable
+CLI = [PY, "-m", "cpt_tui"]
+
+
+def median_of(runs: int, measure: Callable[[], float]) -> float:
+    return statistics.median(measure() for _ in range(runs))
+
+
+def seconds(command: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def printed(command: list[str]) -> list[str]:
+    out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    return out.split()
+
+
+def first_paint(store: Path) -> tuple[float, float]:
+    bare = median_of(REPEAT, lambda: float(printed([PY, str(HERE / "paint.py"), "bare"])[0]))
+    ours = median_of(REPEAT, lambda: float(printed([PY, str(HERE / "paint.py"), "cpt", str(store)])[0]))
+    return ours, bare
+
+
+def persisted_change(store: Path) -> tuple[float, float]:
+    cpt = Store(store)
+    cpt.roster  # noqa: B018  (loaded once, as the open app has it)
+    sid = cpt.roster.students[0].student_id
+
+    def ours() -> float:
+        start = time.perf_counter()
+        cpt.record_attempt(sid, "green", date(2026, 11, 1), correct=80)
+        return time.perf_counter() - start
+
+    data = orjson.loads(store.read_bytes())
+    target = store.with_name("raw.json")
+
+    def raw() -> float:
+        start = time.perf_counter()
+        payload = orjson.dumps(data)
+        fd, tmp = tempfile.mkstemp(dir=store.parent)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+        return time.perf_counter() - start
+
+    runs = max(REPEAT * 3, 9)
+    return median_of(runs, ours), median_of(runs, raw)
+
+
+def export(store: Path) -> tuple[float, float]:
+    out = store.with_name("out.csv")
+    ours = median_of(REPEAT, lambda: seconds([*CLI, "--db", str(store), "export", str(out), "--force"]))
+    bare = median_of(REPEAT, lambda: seconds([PY, str(HERE / "bare_export.py"), str(store), str(out)]))
+    return ours, bare
+
+
+def import_roster(size: int, folder: Path) -> float:
+    csv_file = folder / "import.csv"
+    csv_file.write_bytes(roster_csv(size))
+
+    def once() -> float:
+        target = folder / f"import-{time.perf_counter_ns()}.json"
+        return seconds([*CLI, "--db", str(target), "import", str(csv_file)])
+
+    return median_of(3, once)
+
+
+def key_latency(store: Path) -> tuple[float, float]:
+    """Median and worst milliseconds from a key's arrival to the screen redrawn after it."""
+    from textual import events
+
+    from cpt_tui.app import create_app
+
+    async def run() -> list[float]:
+        app = create_app(Store(store))
+        timings: list[float] = []
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            keys = ["slash", *"smith", "enter", "escape", "2", *"jjjjjjjjjj", *"llll", *"kkkk"]
+            for key in keys:
+                char = key if len(key) == 1 else None
+                start = time.perf_counter()
+                app._driver.send_message(events.Key(key, char))  # type: ignore[union-attr]
+                await asyncio.sleep(0)
+                while app._typed or (app._delivery is not None and not app._delivery.done()):
+                    await asyncio.sleep(0.001)
+                painted: asyncio.Future[float] = asyncio.get_running_loop().create_future()
+                app.screen.call_after_refresh(lambda: painted.set_result(time.perf_counter()))
+                timings.append((await painted - start) * 1000)
+                await pilot.pause(0.05)
+        return timings[1:]  # the first: opening the filter
+
+    timings = asyncio.run(run())
+    return statistics.median(timings), max(timings)
+
+
+def peak_memory(store: Path) -> float:
+    return float(printed([PY, str(HERE / "paint.py"), "cpt", str(store), "walk"])[-1])
+
+
+def cpu_name() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def main() -> None:
+    print(f"CPU: {cpu_name()} ({os.cpu_count()} cores); Python {platform.python_version()}")
+    print(f"median of {REPEAT} runs (x3 for a change); ratio = cpt-tui / floor\n")
+    print("| students | first paint (ratio) | change (ratio) | export (ratio) | import | keys median / worst | peak memory |")
+    print("|---:|---|---|---|---:|---|---:|")
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in SIZES:
+            folder = Path(tmp) / str(size)
+            folder.mkdir()
+            store = build(folder / "roster.json", size)
+            paint, bare = first_paint(store)
+            change, raw = persisted_change(store)
+            ours, floor = export(store)
+            imported = import_roster(size, folder)
+            keys, worst = key_latency(store)
+            memory = peak_memory(store)
+            print(
+                f"| {size:,} | {paint:.3f} s vs {bare:.3f} s (**{paint / bare:.2f}x**) "
+                f"| {change * 1000:.1f} ms vs {raw * 1000:.1f} ms (**{change / raw:.2f}x**) "
+                f"| {ours:.3f} s vs {floor:.3f} s (**{ours / floor:.2f}x**) "
+                f"| {imported:.2f} s | {keys:.0f} / {worst:.0f} ms | {memory:.0f} MiB |",
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main()

@@ -54,7 +54,9 @@ def printed(command: list[str]) -> list[str]:
 
 def first_paint(store: Path) -> tuple[float, float]:
     bare = median_of(REPEAT, lambda: float(printed([PY, str(HERE / "paint.py"), "bare"])[0]))
-    ours = median_of(REPEAT, lambda: float(printed([PY, str(HERE / "paint.py"), "cpt", str(store)])[0]))
+    ours = median_of(
+        REPEAT, lambda: float(printed([PY, str(HERE / "paint.py"), "cpt", str(store)])[0])
+    )
     return ours, bare
 
 
@@ -88,8 +90,12 @@ def persisted_change(store: Path) -> tuple[float, float]:
 
 def export(store: Path) -> tuple[float, float]:
     out = store.with_name("out.csv")
-    ours = median_of(REPEAT, lambda: seconds([*CLI, "--db", str(store), "export", str(out), "--force"]))
-    bare = median_of(REPEAT, lambda: seconds([PY, str(HERE / "bare_export.py"), str(store), str(out)]))
+    ours = median_of(
+        REPEAT, lambda: seconds([*CLI, "--db", str(store), "export", str(out), "--force"])
+    )
+    bare = median_of(
+        REPEAT, lambda: seconds([PY, str(HERE / "bare_export.py"), str(store), str(out)])
+    )
     return ours, bare
 
 
@@ -110,6 +116,9 @@ def key_latency(store: Path) -> tuple[float, float]:
 
     from cpt_tui.app import create_app
 
+    def stamp(painted: asyncio.Future[float]) -> None:
+        painted.set_result(time.perf_counter())
+
     async def run() -> list[float]:
         app = create_app(Store(store))
         timings: list[float] = []
@@ -124,7 +133,7 @@ def key_latency(store: Path) -> tuple[float, float]:
                 while app._typed or (app._delivery is not None and not app._delivery.done()):
                     await asyncio.sleep(0.001)
                 painted: asyncio.Future[float] = asyncio.get_running_loop().create_future()
-                app.screen.call_after_refresh(lambda: painted.set_result(time.perf_counter()))
+                app.screen.call_after_refresh(stamp, painted)
                 timings.append((await painted - start) * 1000)
                 await pilot.pause(0.05)
         return timings[1:]  # the first: opening the filter
@@ -150,7 +159,10 @@ def cpu_name() -> str:
 def main() -> None:
     print(f"CPU: {cpu_name()} ({os.cpu_count()} cores); Python {platform.python_version()}")
     print(f"median of {REPEAT} runs (x3 for a change); ratio = cpt-tui / floor\n")
-    print("| students | first paint (ratio) | change (ratio) | export (ratio) | import | keys median / worst | peak memory |")
+    print(
+        "| students | first paint (ratio) | change (ratio) | export (ratio) | import "
+        "| keys median / worst | peak memory |"
+    )
     print("|---:|---|---|---|---:|---|---:|")
     with tempfile.TemporaryDirectory() as tmp:
         for size in SIZES:

@@ -14,11 +14,15 @@ sys.path.insert(0, str(Path(__file__).parent.parent))
 from cpt_tui.core.catalog import MODULES  # noqa: E402
 from cpt_tui.store import Store  # noqa: E402
 
-FIRST = ("Ava Liam Noah Emma Olivia Mateo Sofia Amara Hiroshi José Zoë Priya Marcus Dana Keisha "
-         "Tomás Ingrid Lan Samuel Rosa Oleksandr Fatima Ben Grace Mia Lucas Ethan Chen Aiyana").split()
-LAST = ("Martinez Johnson Núñez O'Brien Williams Chen Brown García Davis Okafor Tanaka Kim Reed "
-        "Kowalski Patel Herrera Washington Shevchenko Al-Sayed Carter Nguyen Delgado Osei Larsen "
-        "Smith Müller Rossi Dubois Silva").split()
+FIRST = (
+    "Ava Liam Noah Emma Olivia Mateo Sofia Amara Hiroshi José Zoë Priya Marcus Dana Keisha "
+    "Tomás Ingrid Lan Samuel Rosa Oleksandr Fatima Ben Grace Mia Lucas Ethan Chen Aiyana"
+).split()
+LAST = (
+    "Martinez Johnson Núñez O'Brien Williams Chen Brown García Davis Okafor Tanaka Kim Reed "
+    "Kowalski Patel Herrera Washington Shevchenko Al-Sayed Carter Nguyen Delgado Osei Larsen "
+    "Smith Müller Rossi Dubois Silva"
+).split()
 NOW = datetime(2026, 11, 21, 10, 0)
 
 
@@ -27,7 +31,9 @@ def roster_csv(size: int, seed: int = 7) -> bytes:
     rng = random.Random(seed)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["student_id", "first_name", "last_name", "email", "section", "term", "registered"])
+    writer.writerow(
+        ["student_id", "first_name", "last_name", "email", "section", "term", "registered"]
+    )
     for n in range(size):
         first, last = rng.choice(FIRST), rng.choice(LAST)
         email = f"{first.lower()}.{n}@school.edu".encode("ascii", "ignore").decode()
@@ -46,7 +52,9 @@ def attempts_csv(size: int, seed: int = 8) -> bytes:
     for n in range(size):
         for module in (MODULES[0], rng.choice(MODULES)):
             day = start + timedelta(days=rng.randrange(300))
-            writer.writerow([f"S{n:06d}", module.key, day.isoformat(), rng.randrange(45, module.questions)])
+            writer.writerow(
+                [f"S{n:06d}", module.key, day.isoformat(), rng.randrange(45, module.questions)]
+            )
     return out.getvalue().encode()
 
 

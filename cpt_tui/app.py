@@ -162,6 +162,9 @@ class CptApp(App[None]):
         count = len(roster.students)
         where = "demo copy" if self.demo else str(self.store.path)
         self.sub_title = f"{where} · {count} student{'s' * (count != 1)}"
+        self.run_worker(
+            partial(_work_out_everyone, roster), thread=True, group="warm", exclusive=True
+        )
 
     # -- the store, off the UI thread ------------------------------------------------------
 
@@ -315,6 +318,15 @@ HIGH_CONTRAST = Theme(
     dark=True,
 )
 """White on black with yellow focus: for projectors, bright rooms and weak eyes."""
+
+
+def _work_out_everyone(roster: Roster) -> None:
+    """Work out every standing and fee line ahead of need (a thread), so the first visit to
+    the Progress or Fees screen of a large roster does not wait for them. Only what a change
+    touched is left to do after the first time (see Roster.evolve)."""
+    for student_id in roster.by_id:
+        roster.standings[student_id]  # noqa: B018 (worked out and kept)
+        roster.fee_lines[student_id]  # noqa: B018
 
 
 def _ancestry(node: MessagePump) -> list[MessagePump]:

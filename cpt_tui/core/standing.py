@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 from enum import Enum
 from fractions import Fraction
+from functools import lru_cache
 
 from .catalog import CERTIFICATION_YEARS, MODULES, RECERTIFICATION_WINDOW_DAYS
 from .models import Attempt, Module, Student
@@ -14,7 +16,12 @@ from .models import Attempt, Module, Student
 
 def passes(module: Module, score: Fraction) -> bool:
     """True when the exact score reaches the module's pass mark (never the rounded one)."""
-    return score >= Fraction(module.pass_mark)
+    return score >= _exact(module.pass_mark)
+
+
+@lru_cache(maxsize=64)
+def _exact(pass_mark: Decimal) -> Fraction:
+    return Fraction(pass_mark)  # a Decimal to Fraction is slow: once per pass mark
 
 
 def add_years(day: date, years: int) -> date:
@@ -108,8 +115,11 @@ def module_standing(
 ) -> ModuleStanding:
     """Fold one module's attempts: the first passing attempt dates the pass."""
     ordered = tuple(sorted(attempts, key=lambda a: (a.taken_on, a.recorded_at)))
-    passed_on = next((a.taken_on for a in ordered if passes(module, a.score)), None)
-    best = max((a.score for a in ordered), default=None)
+    scores = [a.score for a in ordered]  # each an exact Fraction: made once
+    passed_on = next(
+        (a.taken_on for a, s in zip(ordered, scores, strict=True) if passes(module, s)), None
+    )
+    best = max(scores, default=None)
     return ModuleStanding(module, ordered, passed_on, best, supplement)
 
 

@@ -114,11 +114,14 @@ class CptApp(App[None]):
         await super().on_event(event)
 
     async def _deliver_typed(self) -> None:
-        while self._typed:
-            event = self._typed.popleft()
-            target: MessagePump = self.focused or self.screen
-            await super().on_event(event)
-            await self._settled(target)
+        try:
+            while self._typed:
+                event = self._typed.popleft()
+                target: MessagePump = self.focused or self.screen
+                await super().on_event(event)
+                await self._settled(target)
+        except Exception as error:  # as Textual treats an error in a key's action
+            self._handle_exception(error)
 
     async def _settled(self, target: MessagePump) -> None:
         """Wait until a key handed to `target` has been dealt with, and what it set off."""

@@ -233,6 +233,13 @@ class ImportPlan:
         return [f"line {line}: {reason}" for line, reason in self.errors]
 
 
+def _reason(error: ValueError) -> str:
+    """Why a row is refused: each bad field's reason, or the reading's own words."""
+    if isinstance(error, ValidationError):
+        return "; ".join(explain(error).values())
+    return str(error)
+
+
 def _split_name(full: str) -> tuple[str, str]:
     """`Last, First` or `First Last` -> (first, last)."""
     if "," in full:
@@ -268,11 +275,8 @@ def plan_roster_import(data: bytes, roster: Roster, schedule: FeeSchedule) -> Im
             fields = _roster_fields(table, row, module_keys, existing, schedule)
             base = existing.model_dump() if existing else {}
             student = Student.model_validate(base | fields | {"student_id": sid})
-        except ValidationError as exc:
-            plan.errors.append((line, "; ".join(explain(exc).values())))
-            continue
-        except ValueError as exc:
-            plan.errors.append((line, str(exc)))
+        except ValueError as exc:  # pydantic's ValidationError included
+            plan.errors.append((line, _reason(exc)))
             continue
         if existing is None:
             plan.new.append(student)
@@ -350,11 +354,8 @@ def plan_attempts_import(
     for line, row in table.rows:
         try:
             attempt = _attempt_from_row(table, row, roster, schedule, today, now, new_id)
-        except ValidationError as exc:
-            plan.errors.append((line, "; ".join(explain(exc).values())))
-            continue
-        except ValueError as exc:
-            plan.errors.append((line, str(exc)))
+        except ValueError as exc:  # pydantic's ValidationError included
+            plan.errors.append((line, _reason(exc)))
             continue
         if stored[attempt.identity]:
             stored[attempt.identity] -= 1

@@ -181,17 +181,17 @@ class AtomicJSONStorage(Storage):
     def check(self, raw: bytes) -> dict[str, dict[str, Any]]:
         """Parse and verify a store's bytes; StoreUnreadable says what is wrong."""
         if not raw.strip():
-            self._refuse("the file is empty")
+            self.refuse("the file is empty")
         try:
             data = orjson.loads(raw)
         except orjson.JSONDecodeError as exc:
-            self._refuse(f"it is not complete JSON (truncated or damaged: {exc})")
+            self.refuse(f"it is not complete JSON (truncated or damaged: {exc})")
         if not isinstance(data, dict) or not isinstance(data.get(META), dict):
-            self._refuse("it is JSON but not a cpt-tui store (no schema version)")
+            self.refuse("it is JSON but not a cpt-tui store (no schema version)")
         meta = data[META].get("1")
         version = meta.get("schema_version") if isinstance(meta, dict) else None
         if not isinstance(version, int):
-            self._refuse("it is JSON but not a cpt-tui store (no schema version)")
+            self.refuse("it is JSON but not a cpt-tui store (no schema version)")
         if version > SCHEMA_VERSION:
             raise StoreTooNew(
                 f"{self.path} was written by a newer cpt-tui (schema {version}; this one reads "
@@ -205,19 +205,19 @@ class AtomicJSONStorage(Storage):
                 isinstance(key, str) and key.isdigit() and isinstance(doc, dict)
                 for key, doc in table.items()
             ):
-                self._refuse(f"its {str(name)[:40]!r} table is damaged")
+                self.refuse(f"its {str(name)[:40]!r} table is damaged")
         if not isinstance(meta.get("changes", 0), int):
-            self._refuse("its change count is damaged")
+            self.refuse("its change count is damaged")
         counts = meta.get("counts")
         for table in COUNTED:
             rows = data.get(table, {})
             said = counts.get(table, 0) if isinstance(counts, dict) else None
             if not isinstance(rows, dict) or len(rows) != said:
                 held = len(rows) if isinstance(rows, dict) else "no"
-                self._refuse(f"it says {said} {table} but holds {held} (damaged)")
+                self.refuse(f"it says {said} {table} but holds {held} (damaged)")
         return data
 
-    def _refuse(self, what: str) -> NoReturn:
+    def refuse(self, what: str) -> NoReturn:
         raise StoreUnreadable(
             f"{self.path} cannot be read: {what}. It was left untouched.{self._backup_note()}"
         )

@@ -256,7 +256,7 @@ class Store:
             table = "fees"
             fee_history = self._fee_history(data)
         except ValidationError as exc:
-            self.storage._refuse(f"a record in {table} is damaged ({exc.error_count()} errors)")
+            self.storage.refuse(f"a record in {table} is damaged ({exc.error_count()} errors)")
         students.sort(key=lambda s: s.student_id)
         return Roster(tuple(students), tuple(attempts), fee_history)
 
@@ -271,10 +271,7 @@ class Store:
         """The most recent changes, newest first."""
         data = self.storage.read() or {}
         recent = sorted(data.get("audit", {}).items(), key=lambda item: int(item[0]))[-limit:]
-        return [
-            AuditEntry(datetime.fromisoformat(e["at"]), e["user"], e["action"], e["detail"])
-            for _, e in reversed(recent)
-        ]
+        return [_audit_entry(e) for _, e in reversed(recent)]
 
     # -- the one way to change anything --------------------------------------------------
 
@@ -489,6 +486,16 @@ class Store:
                             tx.put(table, old)
             self._undo.pop()
             return change.label
+
+
+def _audit_entry(record: dict[str, Any]) -> AuditEntry:
+    """One audit record; a damaged one is shown with what it still says, not refused."""
+    try:
+        at = datetime.fromisoformat(str(record.get("at")))
+    except ValueError:
+        at = datetime.min
+    fields = (str(record.get(k, "?")) for k in ("user", "action", "detail"))
+    return AuditEntry(at, *fields)
 
 
 def _system_user() -> str:

@@ -166,3 +166,15 @@ def test_the_default_store_is_in_the_user_data_folder(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     store = home / "data" / "cpt-tui" / "roster.json"
     assert store.exists() and store.stat().st_mode & 0o777 == 0o600
+
+
+def test_log_shows_a_damaged_audit_entry_instead_of_failing(demo_path: Path) -> None:
+    import orjson
+
+    data = orjson.loads(demo_path.read_bytes())
+    last = max(data["audit"], key=int)
+    data["audit"][last] = {"user": "someone"}  # no time, action or detail
+    demo_path.write_bytes(orjson.dumps(data))
+    result = cli("--db", str(demo_path), "log", "-n", "2")
+    assert result.returncode == 0, result.stderr
+    assert "someone" in result.stdout.splitlines()[0]

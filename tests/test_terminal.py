@@ -76,3 +76,15 @@ def test_an_unknown_theme_is_refused(demo_path: Path, capsys: pytest.CaptureFixt
     assert main(["--db", str(demo_path), "--theme", "neon"]) == 2
     err = capsys.readouterr().err
     assert "no theme 'neon'" in err and "high-contrast" in err
+
+
+async def test_wide_tables_scroll_sideways_with_id_and_name_frozen(app: CptApp) -> None:
+    async with app.run_test(size=(70, 24)) as pilot:
+        await settle(pilot)
+        first_row = screen_text(app).splitlines()[2]
+        assert "Reed, Marcus" in first_row and "Spring 2026" not in first_row
+        await pilot.press("right", "right", "right")
+        await settle(pilot)
+        first_row = screen_text(app).splitlines()[2]
+        assert first_row.startswith(" E2001 Reed, Marcus")  # still there, frozen
+        assert "Spring 2026" in first_row  # the term scrolled into view

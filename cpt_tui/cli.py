@@ -8,7 +8,7 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from . import __version__
@@ -18,6 +18,8 @@ from .store import Store
 
 EXIT_OK, EXIT_ERROR, EXIT_REFUSED = 0, 1, 2
 DEMO_FILE = "demo-roster.json"
+DEMO_AS_OF = date(2026, 11, 20)
+"""The day the demo roster describes; `cpt-tui demo` moves its dates to today."""
 
 
 class Refused(Exception):
@@ -161,11 +163,29 @@ def run_demo(theme: str | None = None) -> int:
     folder = Path(tempfile.mkdtemp(prefix="cpt-tui-demo-"))
     try:
         copy = folder / "roster.json"
-        shutil.copyfile(fixtures_dir() / DEMO_FILE, copy)
-        os.chmod(copy, 0o600)
+        dated_demo(copy, date.today())
         return run_tui(Store(copy), demo=True, theme=theme)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def dated_demo(target: Path, today: date) -> None:
+    """Write the demo roster to `target` (owner-only) with every date moved from the day it
+    describes to `today`, so its CPT about to expire is about to expire whenever it is opened."""
+    import orjson
+
+    shift = today - DEMO_AS_OF
+    data = orjson.loads((fixtures_dir() / DEMO_FILE).read_bytes())
+    for attempt in data.get("attempts", {}).values():
+        attempt["taken_on"] = (date.fromisoformat(attempt["taken_on"]) + shift).isoformat()
+        attempt["recorded_at"] = (
+            datetime.fromisoformat(attempt["recorded_at"]) + shift
+        ).isoformat()
+    for entry in data.get("audit", {}).values():
+        entry["at"] = (datetime.fromisoformat(entry["at"]) + shift).isoformat()
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(orjson.dumps(data))
 
 
 def run_import(store: Store, file: Path, *, attempts: bool, dry_run: bool) -> int:

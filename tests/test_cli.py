@@ -178,3 +178,24 @@ def test_log_shows_a_damaged_audit_entry_instead_of_failing(demo_path: Path) -> 
     result = cli("--db", str(demo_path), "log", "-n", "2")
     assert result.returncode == 0, result.stderr
     assert "someone" in result.stdout.splitlines()[0]
+
+
+@pytest.mark.parametrize("today", ["2026-11-20", "2027-06-01", "2030-02-28"])
+def test_the_demo_is_dated_to_the_day_it_is_opened(tmp_path: Path, today: str) -> None:
+    from datetime import date
+
+    from cpt_tui.cli import dated_demo
+    from cpt_tui.core.standing import CptStatus
+    from cpt_tui.store import Store
+
+    day = date.fromisoformat(today)
+    copy = tmp_path / "demo.json"
+    dated_demo(copy, day)
+    assert copy.stat().st_mode & 0o777 == 0o600
+    roster = Store(copy).roster
+    original = Store(FIXTURES / "demo-roster.json").roster
+    assert len(roster.students) == 24 and len(roster.attempts) == len(original.attempts)
+    assert max(a.taken_on for a in roster.attempts) <= day
+    status = {sid: st.cpt_status(day) for sid, st in roster.standings.items()}
+    assert status["E2002"] is CptStatus.EXPIRING  # Dana Kowalski: renewal open, whenever
+    assert sum(s is CptStatus.CERTIFIED for s in status.values()) == 7

@@ -37,10 +37,9 @@ class CptScreen(Screen[None]):
         raise NotImplementedError
 
     def on_mount(self) -> None:
-        self.watch(self.app, "roster", self._app_changed, init=False)
-        self.watch(self.app, "filter_text", self._filter_changed, init=False)
-        self.watch(self.app, "show_dropped", self._app_changed, init=False)
-        self.update_view()
+        # The first draw comes with on_screen_resume, which every showing of a screen gets.
+        for name in ("roster", "filter_text", "show_dropped"):
+            self.watch(self.app, name, self._redraw_if_shown, init=False)
 
     def on_screen_resume(self) -> None:
         bar = self.query_one(FilterBar)
@@ -49,11 +48,7 @@ class CptScreen(Screen[None]):
         bar.display = bool(self.cpt.filter_text)
         self.update_view()
 
-    def _app_changed(self) -> None:
-        if self.is_current:
-            self.update_view()
-
-    def _filter_changed(self) -> None:
+    def _redraw_if_shown(self) -> None:
         if self.is_current:
             self.update_view()
 

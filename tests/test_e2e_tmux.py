@@ -41,16 +41,18 @@ class Terminal:
         )
         return done.stdout
 
-    def wait_for(self, text: str, seconds: float = 20.0) -> str:
-        """The screen once `text` is on it (polled; fails with the last screen if it never is)."""
+    def wait_for(self, *texts: str, seconds: float = 20.0) -> str:
+        """The screen once every text is on it at the same time (a screen can be caught
+        half drawn); polled, and fails with the last screen if they never are."""
         end = time.monotonic() + seconds
         shown = ""
         while time.monotonic() < end:
             shown = self.screen()
-            if text in shown:
+            if all(text in shown for text in texts):
                 return shown
             time.sleep(0.1)
-        raise AssertionError(f"{text!r} never appeared; the screen was:\n{shown}")
+        missing = [text for text in texts if text not in shown]
+        raise AssertionError(f"{missing!r} never appeared; the screen was:\n{shown}")
 
     def alive(self) -> bool:
         return (
@@ -98,29 +100,30 @@ def terminal(tmp_path: Path) -> Iterator[tuple[Terminal, Path]]:
 
 def test_a_lesson_over_ssh(terminal: tuple[Terminal, Path]) -> None:
     term, folder = terminal
-    roster = term.wait_for("Martinez, Ava")
-    assert "demo copy · 24 students" in roster
     shift = date.today() - DEMO_AS_OF  # `cpt-tui demo` dates the demo to today
     certified, renew = date(2031, 11, 13) + shift, date(2026, 12, 16) + shift
-    assert f"✓ {certified}" in roster and f"! {renew}" in roster  # readable without colour
-    assert "a Add" in roster  # the footer shows the keys
+    term.wait_for(
+        "Martinez, Ava",
+        "demo copy · 24 students",
+        f"✓ {certified}",  # readable without colour
+        f"! {renew}",
+        "a Add",  # the footer shows the keys
+    )
 
     term.keys("2")
-    grid = term.wait_for("hold the full CPT")
-    assert "✗ 74.7" in grid and "Green opt." in grid
+    term.wait_for("hold the full CPT", "✗ 74.7", "Green opt.")
 
     term.keys("j", "j", "j", "j", "j", "j", "r")  # Ben Carter, Safety
-    dialog = term.wait_for("Record Safety: Ben Carter")
-    assert "83 questions, pass mark 76%" in dialog
+    term.wait_for("Record Safety: Ben Carter", "83 questions, pass mark 76%")
     term.keys("64", literal=True)
     term.wait_for("64/83 = 77.1%: PASSES")
     term.keys("Enter")
-    after = term.wait_for("Recorded Ben Carter")
+    after = term.wait_for("Recorded Ben Carter", "Carter, Ben")
     carter = next(line for line in after.splitlines() if "Carter, Ben" in line)
     assert "✓ 77.1" in carter
 
     term.keys("3")
-    fees = term.wait_for("22 shown")
+    fees = term.wait_for("22 shown", "Carter, Ben")
     carter = next(line for line in fees.splitlines() if "Carter, Ben" in line)
     assert "$22.00 (1)" in carter
     term.wait_for("$5,900.00")  # $5,878.00 and the new attempt (once the toast has gone)

@@ -7,11 +7,12 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
+from pydantic import ValidationError
 
 from cpt_tui.core import catalog
 from cpt_tui.core.labels import cell, cpt
 from cpt_tui.core.models import Attempt, Student, one_decimal
-from cpt_tui.core.parse import parse_date, parse_score
+from cpt_tui.core.parse import explain, parse_date, parse_score
 from cpt_tui.core.standing import CptStatus, add_years, passes, standing
 
 RECORDED = datetime(2026, 1, 1)
@@ -209,3 +210,22 @@ def test_an_attempt_needs_exactly_one_score() -> None:
         )
     with pytest.raises(ValueError, match="more correct answers"):
         attempt("safety", "2026-01-01", correct=84)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "reason"),
+    [
+        ("first_name", "Ada\x1b[2J", "first name must not contain control characters"),
+        ("last_name", " Lovelace", "last name must not contain control characters or spaces"),
+        ("section", "P1\t", "section must not contain control characters"),
+        ("email", "ada@school", "email is not an email address"),
+        ("student_id", "S 1", "student ID must be letters and digits"),
+        ("registration_fee", Decimal("28.001"), "registration fee must be whole cents"),
+        ("registration_fee", Decimal("-1"), "registration fee must not be negative"),
+        ("registration_fee", Decimal("1e12"), "registration fee is far too large"),
+    ],
+)
+def test_a_stored_student_is_checked_field_by_field(field: str, value: object, reason: str) -> None:
+    with pytest.raises(ValidationError) as refused:
+        Student.model_validate({**STUDENT.model_dump(), field: value})
+    assert explain(refused.value)[field].startswith(reason)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import orjson
 import pytest
+from tinydb import Query, TinyDB
 
 from cpt_tui.core.models import Attempt, StudentForm
 from cpt_tui.storage import SCHEMA_VERSION, StoreTooNew, StoreUnreadable, WriteFailed, backups_dir
@@ -57,6 +58,36 @@ def test_records_round_trip_through_the_file(demo_store: Store) -> None:
     meta = json.loads(demo_store.path.read_text())["_meta"]["1"]
     assert meta["schema_version"] == SCHEMA_VERSION
     assert meta["counts"] == {"students": 24, "attempts": 71}
+
+
+def test_tinydb_reads_and_extends_what_the_store_writes(demo_store: Store, add_student) -> None:  # type: ignore[no-untyped-def]
+    add_student(demo_store)
+    demo_store.record_attempt("T100", "safety", date(2026, 11, 20), correct=70)
+    demo_store.delete_student("E2001")
+    with TinyDB(demo_store.path, access_mode="r") as tiny:
+        ids = sorted(doc["student_id"] for doc in tiny.table("students").all())
+        assert ids == sorted(s.student_id for s in demo_store.roster.students)
+        attempts = tiny.table("attempts")
+        assert len(attempts) == len(demo_store.roster.attempts)
+        (mine,) = attempts.search(Query().student_id == "T100")
+        assert mine["correct"] == 70
+        assert tiny.table("audit").all()[-1]["action"] == "delete"
+    with TinyDB(demo_store.path) as tiny:  # TinyDB's own write, then ours again
+        tiny.table("students").insert(
+            {"student_id": "T200", "first_name": "Tiny", "last_name": "Db", "revision": 0}
+        )
+    demo_store.path.write_bytes(_recounted(demo_store.path.read_bytes()))
+    demo_store.record_attempt("T200", "safety", date(2026, 11, 20), correct=70)
+    again = Store(demo_store.path, clock=fixed_clock)
+    assert {"T100", "T200"} <= set(again.roster.by_id)
+    assert len(again.roster.attempts_of("T200")) == 1
+
+
+def _recounted(raw: bytes) -> bytes:
+    """The store with its record counts brought up to date (a plain TinyDB write does not)."""
+    data = orjson.loads(raw)
+    data["_meta"]["1"]["counts"] = {t: len(data.get(t, {})) for t in ("students", "attempts")}
+    return orjson.dumps(data)
 
 
 BROKEN = {

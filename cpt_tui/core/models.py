@@ -2,54 +2,41 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 CENT = Decimal("0.01")
 
-
-def _cents(value: Decimal) -> Decimal:
-    if value < 0:
-        raise ValueError("must not be negative")
-    try:
-        cents = value.quantize(CENT)
-    except InvalidOperation:  # too many digits to hold in cents
-        raise ValueError("is far too large") from None
-    if value != cents:
-        raise ValueError("must be whole cents")
-    return cents
-
-
-Money = Annotated[Decimal, AfterValidator(_cents)]
+# Every stored record is checked by pydantic-core alone (patterns and numeric limits, no
+# Python callback): opening a 10,000-student store validates 30,000 records.
+Money = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
 """A non-negative amount of US dollars in exact cents."""
 
 STUDENT_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"
-EMAIL_PATTERN = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
+PLAIN_PATTERN = r"^(?:[^\s\x00-\x1f\x7f](?:[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f])?)?$"
+"""Text without control characters, and without spaces at either end."""
+EMAIL_PATTERN = (
+    r"^(?:[^@\s,;<>\x00-\x1f\x7f]+@[^@\s,;<>\x00-\x1f\x7f]+\.[^@\s,;<>\x00-\x1f\x7f]+)?$"
+)
+"""An email address, or nothing."""
 
+PATTERN_REASONS = {
+    STUDENT_ID_PATTERN: "must be letters and digits (also . _ -), at most 32",
+    PLAIN_PATTERN: "must not contain control characters or spaces at either end",
+    EMAIL_PATTERN: "is not an email address (name@school.edu)",
+}
+"""What an instructor is told when a value does not match one of the patterns above."""
 
-def _plain_text(value: str) -> str:
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
-        raise ValueError("must not contain control characters")
-    return value
-
-
-def _email(value: str) -> str:
-    if value and not EMAIL_PATTERN.match(value):
-        raise ValueError("is not an email address (name@school.edu)")
-    return value
-
-
-Name = Annotated[str, Field(min_length=1, max_length=60), AfterValidator(_plain_text)]
-ShortText = Annotated[str, Field(max_length=40), AfterValidator(_plain_text)]
+Name = Annotated[str, Field(min_length=1, max_length=60, pattern=PLAIN_PATTERN)]
+ShortText = Annotated[str, Field(max_length=40, pattern=PLAIN_PATTERN)]
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, str_strip_whitespace=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class Module(_Frozen):
@@ -82,7 +69,7 @@ class Student(_Frozen):
     student_id: Annotated[str, Field(pattern=STUDENT_ID_PATTERN)]
     first_name: Name
     last_name: Name
-    email: Annotated[str, Field(max_length=120), AfterValidator(_email)] = ""
+    email: Annotated[str, Field(max_length=120, pattern=EMAIL_PATTERN)] = ""
     section: ShortText = ""
     term: ShortText = ""
     registration_fee: Money | None = None

@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 from pydantic import ValidationError
 
-from .models import CENT, Module
+from .models import CENT, PATTERN_REASONS, Module
 
 _PERCENT = re.compile(r"^(\d{1,3}(?:\.\d{1,2})?)\s*%?$")
 _COUNT = re.compile(r"^\d{1,3}$")
@@ -109,6 +109,13 @@ def parse_percent(text: str, what: str) -> Decimal:
     return value
 
 
+_MONEY_REASONS = {
+    "greater_than_equal": "must not be negative",
+    "decimal_max_places": "must be whole cents",
+    "decimal_max_digits": "is far too large",
+    "decimal_whole_digits": "is far too large",
+}
+
 _LABELS = {
     "student_id": "student ID",
     "first_name": "first name",
@@ -127,8 +134,10 @@ def explain(error: ValidationError) -> dict[str, str]:
             reason = "is required"
         elif kind == "string_too_long":
             reason = f"is longer than {ctx.get('max_length')} characters"
-        elif kind == "string_pattern_mismatch" and field == "student_id":
-            reason = "must be letters and digits (also . _ -), at most 32"
+        elif kind == "string_pattern_mismatch":
+            reason = PATTERN_REASONS.get(ctx.get("pattern", ""), "is not valid")
+        elif kind in _MONEY_REASONS:
+            reason = _MONEY_REASONS[kind]
         else:
             reason = str(item["msg"]).removeprefix("Value error, ")
         reasons.setdefault(field, f"{_LABELS.get(field, field.replace('_', ' '))} {reason}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -41,7 +42,10 @@ class PerStudent(Mapping[str, V]):
 
     def kept(self, changed: set[str]) -> dict[str, V]:
         """What is known, less the values of the students that changed."""
-        return {sid: v for sid, v in self._known.items() if sid not in changed}
+        known = dict(self._known)
+        for student_id in changed:
+            known.pop(student_id, None)
+        return known
 
 
 @dataclass(frozen=True, eq=False)
@@ -112,16 +116,21 @@ class Roster:
         touched.update(a.student_id for a in attempts.values() if a is not None)
         touched.update(before[k].student_id for k in attempts if k in before)
 
-        by_id = dict(self.by_id)
-        for sid, student in students.items():
-            if student is None:
-                by_id.pop(sid, None)
+        by_id, in_order = self.by_id, self.students
+        if students:
+            by_id = dict(by_id)
+            for sid, student in students.items():
+                if student is None:
+                    by_id.pop(sid, None)
+                else:
+                    by_id[sid] = student
+            if by_id.keys() == self.by_id.keys():  # edits only: each stays in its place
+                edited = list(in_order)
+                for sid in students:
+                    edited[bisect_left(edited, sid, key=_student_id)] = by_id[sid]
+                in_order = tuple(edited)
             else:
-                by_id[sid] = student
-        if by_id.keys() == self.by_id.keys():
-            order = [s.student_id for s in self.students]
-        else:
-            order = sorted(by_id)
+                in_order = tuple(by_id[sid] for sid in sorted(by_id))
 
         added = tuple(a for a in attempts.values() if a is not None)
         if any(k in before for k in attempts):
@@ -129,7 +138,7 @@ class Roster:
         else:
             kept = self.attempts
         roster = Roster(
-            tuple(by_id[sid] for sid in order),
+            in_order,
             kept + added,
             fee_history or self.fee_history,
             self.modules,
@@ -153,6 +162,10 @@ class Roster:
         cache["standings"] = PerStudent(roster, roster._standing, self.standings.kept(touched))
         cache["fee_lines"] = PerStudent(roster, roster._fees, self.fee_lines.kept(touched))
         return roster
+
+
+def _student_id(student: Student) -> str:
+    return student.student_id
 
 
 def _haystack(student: Student) -> str:

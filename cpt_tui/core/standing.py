@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -111,31 +111,70 @@ class Standing:
 
 
 def module_standing(
-    module: Module, attempts: Iterable[Attempt], supplement: bool
+    module: Module, attempts: Sequence[Attempt], supplement: bool
 ) -> ModuleStanding:
     """Fold one module's attempts: the first passing attempt dates the pass."""
+    if not attempts:
+        return _untried(module, supplement)
     ordered = tuple(sorted(attempts, key=lambda a: (a.taken_on, a.recorded_at)))
-    scores = [a.score for a in ordered]  # each an exact Fraction: made once
-    passed_on = next(
-        (a.taken_on for a, s in zip(ordered, scores, strict=True) if passes(module, s)), None
-    )
-    best = max(scores, default=None)
+    passed_on: date | None = None
+    best: Fraction | None = None
+    for attempt in ordered:
+        score, passed = judged(module, attempt)
+        if passed and passed_on is None:
+            passed_on = attempt.taken_on
+        if best is None or score > best:
+            best = score
     return ModuleStanding(module, ordered, passed_on, best, supplement)
+
+
+def judged(module: Module, attempt: Attempt) -> tuple[Fraction, bool]:
+    """An attempt's exact score and whether it passes the module."""
+    return _judged(module.pass_mark, attempt.correct, attempt.questions, attempt.percent)
+
+
+@lru_cache(maxsize=4096)
+def _judged(
+    pass_mark: Decimal, correct: int | None, questions: int | None, percent: Decimal | None
+) -> tuple[Fraction, bool]:
+    # A class has a few hundred distinct scores; exact fractions are slow to make and
+    # compare, so each (pass mark, score) is worked out once.
+    if correct is not None and questions is not None:
+        score = Fraction(correct * 100, questions)
+    else:
+        score = Fraction(percent or 0)
+    return score, score >= _exact(pass_mark)
+
+
+_UNTRIED: dict[tuple[str, bool], ModuleStanding] = {}
+
+
+def _untried(module: Module, supplement: bool) -> ModuleStanding:
+    """The standing in a module never attempted: one shared value per module (immutable)."""
+    known = _UNTRIED.get((module.key, supplement))
+    if known is None or known.module is not module:
+        known = _UNTRIED[(module.key, supplement)] = ModuleStanding(
+            module, (), None, None, supplement
+        )
+    return known
 
 
 def standing(
     student: Student, attempts: Sequence[Attempt], modules: Sequence[Module] = MODULES
 ) -> Standing:
     """The standing of one student from their attempts (any order, any module)."""
-    by_module: dict[str, list[Attempt]] = {m.key: [] for m in modules}
+    by_module: dict[str, list[Attempt]] = {}
     for attempt in attempts:
-        if attempt.module in by_module:
-            by_module[attempt.module].append(attempt)
+        by_module.setdefault(attempt.module, []).append(attempt)
     per_module = {
-        m.key: module_standing(m, by_module[m.key], m.key in student.supplements) for m in modules
+        m.key: module_standing(m, by_module.get(m.key, ()), m.key in student.supplements)
+        for m in modules
     }
-    core = [s for s in per_module.values() if s.module.required]
-    certified_on = (
-        max(s.passed_on for s in core if s.passed_on) if all(s.passed for s in core) else None
-    )
+    certified_on: date | None = None
+    for ms in per_module.values():
+        if ms.module.required:
+            if ms.passed_on is None:
+                certified_on = None
+                break
+            certified_on = max(certified_on or ms.passed_on, ms.passed_on)
     return Standing(student, per_module, certified_on)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import os
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -93,6 +94,7 @@ class CptApp(App[None]):
             self.theme = chosen
         self._typed: deque[events.Key] = deque()
         self._delivery: asyncio.Task[None] | None = None
+        self._switching = False
 
     # -- type-ahead: each key lands where the keys before it left the focus ----------------
 
@@ -136,6 +138,45 @@ class CptApp(App[None]):
             if all(node.message_queue_size == 0 for node in nodes) and screen is self.screen:
                 return
 
+    # -- switching screens: drawn once, in one frame --------------------------------------
+
+    async def action_switch_mode(self, mode: str) -> None:
+        """Switch screens with nothing drawn until the new screen has drawn itself.
+
+        Textual masks a switch by holding the screen for a fixed 50 ms (`delay_update`);
+        here it is held exactly as long as the new screen takes to draw its rows.
+        """
+        self._switching = True
+        try:
+            with self.batch_update():
+                await self.switch_mode(mode)
+                await self._handled(self.screen)  # its resume: every row drawn
+        finally:
+            self._switching = False
+
+    async def _build_screens(self) -> None:
+        """Once the roster is on screen, build the other screens out of sight.
+
+        The first showing of a screen is slow in Textual (it composes the screen and reads
+        every stylesheet again: 0.1 to 0.2 s); done now, a first `2` or `3` is a switch.
+        Keys typed meanwhile wait, then go where they were meant (see `on_event`); if one
+        came before, the screens are built as they are first shown instead.
+        """
+        shown = self.current_mode
+        others = [mode for mode in self.MODES if mode != shown]
+        with self.batch_update():  # nothing is drawn: the roster stays as it is
+            # Twice: Textual re-reads the stylesheets at every showing of a screen until
+            # one finds it already mounted.
+            for mode in others + others:
+                await self.action_switch_mode(mode)
+            await self.action_switch_mode(shown)
+        gc.freeze()  # the screens live as long as the app: out of the collector's full passes
+        await self._deliver_typed()
+
+    def delay_update(self, delay: float = 0.05) -> None:
+        if not self._switching:  # `action_switch_mode` holds the screen itself
+            super().delay_update(delay)
+
     @staticmethod
     async def _handled(node: MessagePump) -> None:
         """Wait until `node` has handled what is already in its queue (bounded: never hangs)."""
@@ -147,6 +188,11 @@ class CptApp(App[None]):
     def on_mount(self) -> None:
         self.roster = self.store.roster
         self.set_interval(POLL_SECONDS, self._poll_store)
+        self.call_after_refresh(self._after_first_paint)
+
+    def _after_first_paint(self) -> None:
+        if self._delivery is None:  # unless the instructor is already at work
+            self._delivery = asyncio.create_task(self._build_screens())
         self.watch(self, "theme", self._remember_theme, init=False)
 
     def _remember_theme(self, theme: str) -> None:
@@ -330,6 +376,9 @@ def _work_out_everyone(roster: Roster) -> None:
     for student_id in roster.by_id:
         roster.standings[student_id]  # noqa: B018 (worked out and kept)
         roster.fee_lines[student_id]  # noqa: B018
+    # Kept until the store changes: out of the garbage collector's full passes, which would
+    # otherwise walk every standing now and then, in the middle of a key press.
+    gc.freeze()
 
 
 def _ancestry(node: MessagePump) -> list[MessagePump]:

@@ -9,7 +9,7 @@ from rich.table import Table
 
 from .core import labels
 from .core.fees import FeeLine, dollars
-from .core.roster import Roster, fee_totals, module_summaries
+from .core.roster import Roster, class_summary, fee_totals
 
 
 def print_report(
@@ -48,7 +48,8 @@ def print_report(
     modules = Table(title="Modules", title_justify="left")
     for name in ("Module", "Pass mark", "Attempted", "Passed", "Pass rate", "Attempts"):
         modules.add_column(name, justify="left" if name == "Module" else "right")
-    for m in module_summaries(roster, students):
+    summary = class_summary(roster, students)
+    for m in summary.modules:
         modules.add_row(
             m.module.short + ("" if m.module.required else " (optional)"),
             f"{m.module.pass_mark}%",
@@ -69,8 +70,7 @@ def print_report(
     fees.add_section()
     fees.add_row("Class", *_amounts(class_total), style="bold")
     console.print(fees)
-    certified = sum(1 for s in students if roster.standings[s.student_id].cpt_certified_on)
-    console.print(f"{len(students)} students, {certified} with the full CPT.")
+    console.print(f"{len(students)} students, {summary.certified} with the full CPT.")
 
 
 def _amounts(line: FeeLine) -> list[str]:

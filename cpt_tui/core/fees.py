@@ -52,7 +52,13 @@ def student_fees(student: Student, attempts: Iterable[Attempt]) -> FeeLine:
 
 def total(lines: Iterable[FeeLine]) -> FeeLine:
     """The sum of fee lines (a class, a section)."""
-    return sum(lines, FeeLine())
+    lines = list(lines)  # summed per column: no FeeLine made per student
+    return FeeLine(
+        sum((line.registration for line in lines), ZERO),
+        sum((line.assessments for line in lines), ZERO),
+        sum((line.supplements for line in lines), ZERO),
+        sum(line.attempts for line in lines),
+    )
 
 
 def retake_rate(attempts: Sequence[Attempt]) -> Decimal:

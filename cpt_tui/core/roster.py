@@ -97,11 +97,21 @@ class Roster:
     def visible(self, *, show_dropped: bool = False, text: str = "") -> list[Student]:
         """Students a screen shows: dropped ones only on request, filtered on name, ID, section."""
         needle = text.casefold().strip()
+        if not needle:
+            return [s for s in self.students if show_dropped or not s.dropped]
         return [
             s
-            for s in self.students
-            if (show_dropped or not s.dropped) and (not needle or needle in _haystack(s))
+            for s, haystack in zip(self.students, self._haystacks, strict=True)
+            if needle in haystack and (show_dropped or not s.dropped)
         ]
+
+    @cached_property
+    def _haystacks(self) -> tuple[str, ...]:
+        """What the filter looks in, per student (in order): made once, not per key typed."""
+        return tuple(
+            f"{s.student_id} {s.first_name} {s.last_name} {s.section}".casefold()
+            for s in self.students
+        )
 
     def evolve(
         self,
@@ -159,6 +169,8 @@ class Roster:
             if mine:
                 grouped[sid] = tuple(mine)
         cache["attempts_by_student"] = grouped
+        if in_order is self.students and "_haystacks" in self.__dict__:
+            cache["_haystacks"] = self._haystacks
         cache["standings"] = PerStudent(roster, roster._standing, self.standings.kept(touched))
         cache["fee_lines"] = PerStudent(roster, roster._fees, self.fee_lines.kept(touched))
         return roster
@@ -166,11 +178,6 @@ class Roster:
 
 def _student_id(student: Student) -> str:
     return student.student_id
-
-
-def _haystack(student: Student) -> str:
-    fields = (student.student_id, student.first_name, student.last_name, student.section)
-    return " ".join(fields).casefold()
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,28 +196,44 @@ class ModuleSummary:
         return self.passed / self.attempted if self.attempted else 0.0
 
 
-def module_summaries(roster: Roster, students: Iterable[Student]) -> list[ModuleSummary]:
-    """Per module: how many attempted, passed, and sat it in all."""
-    standings = [roster.standings[s.student_id] for s in students]
-    summaries = []
-    for m in roster.modules:
-        per = [st.modules[m.key] for st in standings]
-        summaries.append(
-            ModuleSummary(
-                module=m,
-                students=len(per),
-                attempted=sum(1 for ms in per if ms.attempted),
-                passed=sum(1 for ms in per if ms.passed),
-                attempts=sum(len(ms.attempts) for ms in per),
-            )
-        )
-    return summaries
+@dataclass(frozen=True, slots=True)
+class ClassSummary:
+    """How a group of students is doing: per module, and in the full CPT."""
+
+    modules: list[ModuleSummary]
+    certified: int
+    """Students holding the full CPT."""
+    one_away: int
+    """Students one core module away from it."""
+
+
+def class_summary(roster: Roster, students: Iterable[Student]) -> ClassSummary:
+    """Per module: how many attempted, passed, and sat it in all; and the CPT counts."""
+    keys = [m.key for m in roster.modules]
+    attempted, passed, sat = dict.fromkeys(keys, 0), dict.fromkeys(keys, 0), dict.fromkeys(keys, 0)
+    count = certified = one_away = 0
+    standings = roster.standings
+    for student in students:  # one pass: the screen redraws this as the filter is typed
+        st = standings[student.student_id]
+        count += 1
+        certified += st.cpt_certified_on is not None
+        one_away += st.core_total - st.core_passed == 1
+        for key, ms in st.modules.items():
+            if ms.attempts:
+                attempted[key] += 1
+                passed[key] += ms.passed_on is not None
+                sat[key] += len(ms.attempts)
+    modules = [
+        ModuleSummary(m, count, attempted[m.key], passed[m.key], sat[m.key]) for m in roster.modules
+    ]
+    return ClassSummary(modules, certified, one_away)
 
 
 def fee_totals(roster: Roster, students: Iterable[Student]) -> tuple[dict[str, FeeLine], FeeLine]:
     """Subtotals per section (sorted) and the total, for the given students."""
-    sections: dict[str, FeeLine] = {}
+    lines: dict[str, list[FeeLine]] = {}
+    fee_lines = roster.fee_lines
     for s in students:
-        sections[s.section] = sections.get(s.section, FeeLine()) + roster.fee_lines[s.student_id]
-    ordered = dict(sorted(sections.items()))
-    return ordered, total(ordered.values())
+        lines.setdefault(s.section, []).append(fee_lines[s.student_id])
+    sections = {section: total(lines[section]) for section in sorted(lines)}
+    return sections, total(sections.values())

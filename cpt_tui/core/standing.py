@@ -73,14 +73,8 @@ class Standing:
     student: Student
     modules: dict[str, ModuleStanding]
     cpt_certified_on: date | None
-
-    @property
-    def core_passed(self) -> int:
-        return sum(1 for s in self.modules.values() if s.module.required and s.passed)
-
-    @property
-    def core_total(self) -> int:
-        return sum(1 for s in self.modules.values() if s.module.required)
+    core_passed: int
+    core_total: int
 
     @property
     def cpt_expires_on(self) -> date | None:
@@ -170,11 +164,7 @@ def standing(
         m.key: module_standing(m, by_module.get(m.key, ()), m.key in student.supplements)
         for m in modules
     }
-    certified_on: date | None = None
-    for ms in per_module.values():
-        if ms.module.required:
-            if ms.passed_on is None:
-                certified_on = None
-                break
-            certified_on = max(certified_on or ms.passed_on, ms.passed_on)
-    return Standing(student, per_module, certified_on)
+    core = [ms.passed_on for ms in per_module.values() if ms.module.required]
+    passed = [day for day in core if day is not None]
+    certified_on = max(passed) if core and len(passed) == len(core) else None
+    return Standing(student, per_module, certified_on, len(passed), len(core))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
-from textual import on
 from textual.screen import Screen
 from textual.widget import Widget
 
@@ -20,6 +19,9 @@ class CptScreen(Screen[None]):
     """A screen over the current roster, narrowed by the shared filter and dropped rule."""
 
     AUTO_FOCUS = "VirtualTable"
+
+    _drawn: tuple[object, ...] = ()
+    """What the screen showed when last drawn: the roster, filter, dropped rule and day."""
 
     @property
     def cpt(self) -> CptApp:
@@ -46,24 +48,32 @@ class CptScreen(Screen[None]):
         if bar.value != self.cpt.filter_text:
             bar.value = self.cpt.filter_text
         bar.display = bool(self.cpt.filter_text)
-        self.update_view()
+        if self._drawn != self._what_is_shown():  # Textual resumes a new mode's screen twice
+            self.update_view()
 
     def _redraw_if_shown(self) -> None:
         if self.is_current:
             self.update_view()
 
+    def _what_is_shown(self) -> tuple[object, ...]:
+        return (self.roster, self.cpt.filter_text, self.cpt.show_dropped, self.cpt.store.today())
+
     def update_view(self) -> None:
-        """Redraw from `self.roster` and the filter (subclasses)."""
+        """Redraw from `self.roster` and the filter (subclasses call this first)."""
+        self._drawn = self._what_is_shown()
 
     def open_filter(self) -> None:
         self.query_one(FilterBar).open()
 
-    @on(FilterBar.Typed)
-    def _filter_typed(self, event: FilterBar.Typed) -> None:
-        self.cpt.filter_text = event.text
+    def filter_bar(self) -> FilterBar:
+        """The screen's filter line (a screen yields it in `compose`)."""
+        return FilterBar(self._filter_typed, self._filter_done)
 
-    @on(FilterBar.Left)
+    def _filter_typed(self, text: str) -> None:
+        self.cpt.filter_text = text
+
     def _filter_done(self) -> None:
         bar = self.query_one(FilterBar)
         bar.display = bool(bar.value)
-        self.main_widget().focus()
+        self.set_focus(self.main_widget())  # now, and the keys shown with it (one frame)
+        self.refresh_bindings()

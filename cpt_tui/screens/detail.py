@@ -11,12 +11,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Label, Static
+from textual.widgets import DataTable, Label, Static
 
 from ..core import labels
 from ..core.fees import dollars
 from ..core.models import one_decimal
 from ..core.standing import CptStatus, passes
+from ..widgets.key_bar import KeyBar
 from ..widgets.marks import result_style
 from .dialogs import ConfirmScreen
 
@@ -50,7 +51,7 @@ class StudentDetailScreen(ModalScreen[None]):
             yield table
             with VerticalScroll(id="activities-box"):
                 yield Static("", id="activities")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one("#attempts", DataTable)

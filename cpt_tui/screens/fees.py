@@ -10,7 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import ContentSwitcher, Footer, Header, Input, Label, Static
+from textual.widgets import ContentSwitcher, Header, Input, Label, Static
 
 from ..core import labels
 from ..core.fees import CohortPlan, FeeLine, dollars, plan_cost, retake_rate
@@ -18,7 +18,7 @@ from ..core.models import FeeSchedule
 from ..core.parse import parse_percent, parse_whole
 from ..core.roster import fee_totals
 from ..widgets.field_error import FieldError
-from ..widgets.filter_bar import FilterBar
+from ..widgets.key_bar import KeyBar
 from ..widgets.tick import Tick
 from ..widgets.virtual_table import Column, VirtualTable
 from .base import CptScreen
@@ -71,7 +71,7 @@ class FeesScreen(CptScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield FilterBar()
+        yield self.filter_bar()
         with ContentSwitcher(initial="class", id="fee-views"):
             with Vertical(id="class"):
                 yield VirtualTable(COLUMNS, fixed_columns=2, id="fees")
@@ -87,7 +87,7 @@ class FeesScreen(CptScreen):
                 yield Tick("Buy a course supplement for each module", True, id="supplements")
                 yield Static(id="projection")
         yield Static(id="schedule")
-        yield Footer()
+        yield KeyBar()
 
     def main_widget(self) -> VirtualTable | Input:
         if self.query_one(ContentSwitcher).current == "planner":
@@ -103,6 +103,7 @@ class FeesScreen(CptScreen):
         self.reset_planner()
 
     def update_view(self) -> None:
+        super().update_view()
         roster = self.roster
         students = self.visible_students()
 

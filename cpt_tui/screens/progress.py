@@ -9,13 +9,13 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from ..core import labels
 from ..core.models import Module, Student
-from ..core.roster import module_summaries
+from ..core.roster import class_summary
 from ..core.standing import ModuleStanding
-from ..widgets.filter_bar import FilterBar
+from ..widgets.key_bar import KeyBar
 from ..widgets.marks import result_style
 from ..widgets.module_summary import ModuleSummaryBar
 from ..widgets.virtual_table import Column, VirtualTable
@@ -52,7 +52,7 @@ class ProgressScreen(CptScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield FilterBar()
+        yield self.filter_bar()
         columns = [Column("Student", NAME_WIDTH)]
         columns += [
             Column(m.short if m.required else f"{m.short} opt.", CELL_WIDTH)
@@ -61,7 +61,7 @@ class ProgressScreen(CptScreen):
         yield VirtualTable(columns, cell_cursor=True, fixed_columns=1, first_column=1, id="grid")
         yield Static(LEGEND, id="legend")
         yield ModuleSummaryBar(id="summary")
-        yield Footer()
+        yield KeyBar()
 
     @property
     def grid(self) -> VirtualTable:
@@ -71,6 +71,7 @@ class ProgressScreen(CptScreen):
         return self.grid
 
     def update_view(self) -> None:
+        super().update_view()
         roster = self.roster
         students = self.visible_students()
 
@@ -83,12 +84,7 @@ class ProgressScreen(CptScreen):
             ]
 
         self.grid.show([s.student_id for s in students], cells, keep=self.grid.cursor_key)
-        standings = [roster.standings[s.student_id] for s in students]
-        certified = sum(1 for st in standings if st.cpt_certified_on)
-        one_away = sum(1 for st in standings if st.core_total - st.core_passed == 1)
-        self.query_one(ModuleSummaryBar).show(
-            module_summaries(roster, students), certified, one_away
-        )
+        self.query_one(ModuleSummaryBar).show(class_summary(roster, students))
 
     # -- where the cursor is ----------------------------------------------------------------
 

@@ -12,13 +12,13 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
 from ..core import labels
 from ..core.fees import dollars
 from ..core.models import Student, StudentForm
 from ..core.roster import Roster
-from ..widgets.filter_bar import FilterBar
+from ..widgets.key_bar import KeyBar
 from ..widgets.virtual_table import Column as TableColumn
 from ..widgets.virtual_table import VirtualTable
 from .base import CptScreen
@@ -99,21 +99,17 @@ class RosterScreen(CptScreen):
         super().__init__()
         self.sort_column = 0
         self.sort_reverse = False
+        self._fitted: tuple[Roster, dict[str, int]] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield FilterBar()
+        yield self.filter_bar()
         yield VirtualTable(self._columns(), fixed_columns=2, id="roster")
-        yield Footer()
+        yield KeyBar()
 
     def _columns(self) -> list[TableColumn]:
         """Titles with the sort arrow; widths fit the roster's longest ID, section and term."""
-        students = self.roster.students
-        fit = {
-            "ID": max((len(s.student_id) for s in students), default=2),
-            "Section": max((len(s.section) for s in students), default=0),
-            "Term": max((len(s.term) for s in students), default=0),
-        }
+        fit = self._fit()
         columns = []
         for index, col in enumerate(COLUMNS):
             arrow = (" ▼" if self.sort_reverse else " ▲") if index == self.sort_column else ""
@@ -121,6 +117,18 @@ class RosterScreen(CptScreen):
             width = min(max(fit.get(col.title, col.width), len(title)), MAX_TEXT_WIDTH)
             columns.append(TableColumn(title, width, col.right))
         return columns
+
+    def _fit(self) -> dict[str, int]:
+        roster = self.roster
+        if self._fitted is None or self._fitted[0] is not roster:  # once per roster, not per key
+            students = roster.students
+            fit = {
+                "ID": max((len(s.student_id) for s in students), default=2),
+                "Section": max((len(s.section) for s in students), default=0),
+                "Term": max((len(s.term) for s in students), default=0),
+            }
+            self._fitted = (roster, fit)
+        return self._fitted[1]
 
     @property
     def table(self) -> VirtualTable:
@@ -133,6 +141,7 @@ class RosterScreen(CptScreen):
         return self.roster.by_id.get(self.table.cursor_key or "")
 
     def update_view(self, select: str | None = None) -> None:
+        super().update_view()
         table = self.table
         selected = select or table.cursor_key
         roster, today = self.roster, self.cpt.store.today()

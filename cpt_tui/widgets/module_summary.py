@@ -7,7 +7,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-from ..core.roster import ModuleSummary
+from ..core.roster import ClassSummary
 
 BAR_WIDTH = 20
 
@@ -23,21 +23,21 @@ def bar(fraction: float, width: int = BAR_WIDTH) -> str:
 class ModuleSummaryBar(Static):
     """Pass rate and attempts per module, then how many hold the CPT and how many are close."""
 
-    def show(self, summaries: list[ModuleSummary], certified: int, one_away: int) -> None:
+    def show(self, summary: ClassSummary) -> None:
         grid = Table.grid(padding=(0, 1))
         grid.add_column(no_wrap=True)
         grid.add_column(no_wrap=True)
         grid.add_column(justify="right", no_wrap=True)
         grid.add_column(no_wrap=True)
-        for s in summaries:
+        for s in summary.modules:
             name = s.module.short + ("" if s.module.required else " opt.")
             rate = f"{s.pass_rate:4.0%}" if s.attempted else "   -"
             detail = f"{s.passed}/{s.attempted} passed, {s.attempts} attempts"
             grid.add_row(name, bar(s.pass_rate), rate, detail)
         cpt = Text.assemble(
-            (f"{certified}", "bold"),
+            (f"{summary.certified}", "bold"),
             " hold the full CPT; ",
-            (f"{one_away}", "bold"),
+            (f"{summary.one_away}", "bold"),
             " are one core module away from it",
         )
         self.update(Group(grid, cpt))

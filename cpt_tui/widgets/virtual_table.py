@@ -5,7 +5,9 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -110,6 +112,8 @@ class VirtualTable(ScrollView, can_focus=True):
         self.keys: list[str] = []
         self._render_row: RowRenderer = lambda key: ()
         self._rows: dict[str, list[Text]] = {}
+        self._lines: dict[tuple[object, ...], Strip] = {}
+        """Lines as drawn: a cursor move or a repaint redraws only what changed."""
         self.cursor_column = first_column
 
     # -- what is shown ------------------------------------------------------------------
@@ -119,6 +123,7 @@ class VirtualTable(ScrollView, can_focus=True):
         self.keys = list(keys)
         self._render_row = render
         self._rows.clear()
+        self._lines.clear()
         self.virtual_size = Size(self._total_width(), len(self.keys) + 1)
         row = self.cursor_row
         if keep is not None:
@@ -212,41 +217,62 @@ class VirtualTable(ScrollView, can_focus=True):
             self._rows[key] = cells
         return cells
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._lines.clear()  # a new theme: every line is drawn again
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        base = self.rich_style
-        if y == 0:
-            titles = [Text(c.title) for c in self.columns]
-            return self._line(titles, self.get_component_rich_style("vtable--header"), width, None)
         index = int(self.scroll_y) + y - 1
-        if index >= len(self.keys):
-            return Strip.blank(width, base)
-        style = base
-        if index % 2:
-            style = style + self.get_component_rich_style("vtable--odd")
-        cursor = self.get_component_rich_style("vtable--cursor")
-        if index == self.cursor_row and not self.cell_cursor:
-            style = style + cursor
-        cell = self.cursor_column if index == self.cursor_row and self.cell_cursor else None
-        return self._line(self.row_cells(self.keys[index]), style, width, cell)
+        if y and index >= len(self.keys):
+            return Strip.blank(width, self.rich_style)
+        key = self.keys[index] if y else None
+        cursor = y > 0 and index == self.cursor_row
+        cached = (y and index, key, cursor and self.cursor_column, int(self.scroll_x), width)
+        line = self._lines.get(cached)
+        if line is None:
+            line = self._lines[cached] = self._draw_line(index if y else None, cursor, width)
+        return line
 
-    def _line(self, cells: Sequence[Text], style: Style, width: int, cursor: int | None) -> Strip:
-        console = self.app.console
+    def _draw_line(self, index: int | None, cursor: bool, width: int) -> Strip:
+        """The header (index None) or a row: fixed columns, then the rest scrolled sideways."""
+        style = self.rich_style
+        if index is None:
+            cells = [Text(c.title) for c in self.columns]
+            style = style + self.get_component_rich_style("vtable--header")
+        else:
+            cells = self.row_cells(self.keys[index])
+            if index % 2:
+                style = style + self.get_component_rich_style("vtable--odd")
+            if cursor and not self.cell_cursor:
+                style = style + self.get_component_rich_style("vtable--cursor")
+        cursor_cell = self.cursor_column if cursor and self.cell_cursor else None
         fixed_style = style + self.get_component_rich_style("vtable--fixed")
-        pieces: list[Strip] = []
-        for index, column in enumerate(self.columns):
-            text = cells[index].copy() if index < len(cells) else Text()
-            text.truncate(column.width, overflow="ellipsis")
-            pad = column.width - text.cell_len
-            text = Text(" " * pad) + text if column.right else text + Text(" " * pad)
-            text = Text(" ") + text  # one space between columns: 80 columns go far
-            cell_style = fixed_style if index < self.fixed_columns else style
-            if index == cursor:
-                cell_style = cell_style + self.get_component_rich_style("vtable--cursor")
-            segments = Segment.apply_style(text.render(console), cell_style)
-            pieces.append(Strip(list(segments), column.width + GAP))
-        fixed = Strip.join(pieces[: self.fixed_columns])
-        rest = Strip.join(pieces[self.fixed_columns :])
+        cursor_style = self.get_component_rich_style("vtable--cursor")
+        segments = []
+        for column_index, column in enumerate(self.columns):
+            cell = cells[column_index] if column_index < len(cells) else EMPTY
+            base = fixed_style if column_index < self.fixed_columns else style
+            if column_index == cursor_cell:
+                base = base + cursor_style
+            own = cell.style
+            cell_style = base + (Style.parse(own) if isinstance(own, str) else own) if own else base
+            segments.append(Segment(_fit(cell.plain, column.width, column.right), cell_style))
+        fixed = Strip(segments[: self.fixed_columns])
+        rest = Strip(segments[self.fixed_columns :])
         left = int(self.scroll_x)
         rest = rest.crop(left, left + max(0, width - fixed.cell_length))
         return Strip.join([fixed, rest]).extend_cell_length(width, style)
+
+
+EMPTY = Text()
+
+
+@lru_cache(maxsize=8192)
+def _fit(text: str, width: int, right: bool) -> str:
+    """A cell's text in exactly `width` cells (cut with `…`, padded), after one space (80
+    columns go far)."""
+    if cell_len(text) > width:
+        text = set_cell_size(text, width - 1) + "…" if width else ""
+    pad = " " * (width - cell_len(text))
+    return " " + (pad + text if right else text + pad)

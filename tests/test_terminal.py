@@ -13,6 +13,7 @@ from cpt_tui.cli import main
 from cpt_tui.screens.dialogs import TooSmallScreen
 from cpt_tui.screens.roster import RosterScreen
 from cpt_tui.store import Store
+from cpt_tui.widgets.virtual_table import VirtualTable
 
 from .conftest import screen_text, settle
 
@@ -88,3 +89,34 @@ async def test_wide_tables_scroll_sideways_with_id_and_name_frozen(app: CptApp) 
         first_row = screen_text(app).splitlines()[2]
         assert first_row.startswith(" E2001 Reed, Marcus")  # still there, frozen
         assert "Spring 2026" in first_row  # the term scrolled into view
+
+
+async def test_the_drawn_cursor_follows_the_keys(app: CptApp) -> None:
+    """Lines are drawn once and kept: a move must redraw the row left and the row reached."""
+
+    def highlighted(table: VirtualTable) -> list[str]:
+        cursor = table.get_component_rich_style("vtable--cursor").bgcolor
+        return [
+            "".join(s.text for s in table.render_line(y)).split()[0]
+            for y in range(1, 6)
+            if any(s.style and s.style.bgcolor == cursor for s in table.render_line(y))
+        ]
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(VirtualTable)
+        assert highlighted(table) == ["E2001"]
+        await pilot.press("j", "j")
+        await settle(pilot)
+        assert highlighted(table) == ["E2003"]
+        await pilot.press("k")
+        await settle(pilot)
+        assert highlighted(table) == ["E2002"]
+        await pilot.press("2", "j", "l")  # the grid: one cell, not the row
+        await settle(pilot)
+        grid = app.screen.query_one(VirtualTable)
+        assert highlighted(grid) == ["Kowalski,"]
+        grid_row = grid.render_line(2)
+        cursor = grid.get_component_rich_style("vtable--cursor").bgcolor
+        lit = "".join(s.text for s in grid_row if s.style and s.style.bgcolor == cursor)
+        assert lit.strip().startswith("✓ 83.3")  # Quality, the second module

@@ -42,13 +42,19 @@ class CptScreen(Screen[None]):
         # The first draw comes with on_screen_resume, which every showing of a screen gets.
         for name in ("roster", "filter_text", "show_dropped"):
             self.watch(self.app, name, self._redraw_if_shown, init=False)
+        self.cpt.screen_built(self)
 
     def on_screen_resume(self) -> None:
+        self.draw_if_stale()
+
+    def draw_if_stale(self) -> None:
+        """Draw unless nothing shown has changed since the last time (Textual resumes a new
+        mode's screen twice; a switch draws the screen before it is shown)."""
         bar = self.query_one(FilterBar)
         if bar.value != self.cpt.filter_text:
             bar.value = self.cpt.filter_text
         bar.display = bool(self.cpt.filter_text)
-        if self._drawn != self._what_is_shown():  # Textual resumes a new mode's screen twice
+        if self._drawn != self._what_is_shown():
             self.update_view()
 
     def _redraw_if_shown(self) -> None:

@@ -228,7 +228,8 @@ class VirtualTable(ScrollView, can_focus=True):
             return Strip.blank(width, self.rich_style)
         key = self.keys[index] if y else None
         cursor = y > 0 and index == self.cursor_row
-        cached = (y and index, key, cursor and self.cursor_column, int(self.scroll_x), width)
+        column = self.cursor_column if cursor and self.cell_cursor else None
+        cached = (key, index if y else None, cursor, column, int(self.scroll_x), width)
         line = self._lines.get(cached)
         if line is None:
             line = self._lines[cached] = self._draw_line(index if y else None, cursor, width)

@@ -49,8 +49,8 @@ class KeyBar(Widget):
         self._bindings_changed(self.screen)
 
     def _bindings_changed(self, screen: Screen[object]) -> None:
-        # At once (published when the focus has moved): a key's effect and the keys it
-        # brings are then drawn in the same frame.
+        # Worked out when told, not after the next refresh as Footer does: a key's effect
+        # and the keys it brings can then share a frame.
         keys: list[Key] = []
         actions: set[str] = set()
         palette = None

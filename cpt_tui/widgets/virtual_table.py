@@ -12,6 +12,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
+from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -20,6 +21,8 @@ from textual.strip import Strip
 
 GAP = 1
 """Cells between columns."""
+ROWS_KEPT = 1000
+"""Rows (and drawn lines) kept for a redraw: a few screens' worth, whatever the row count."""
 
 Cell = str | Text
 RowRenderer = Callable[[str], Sequence[Cell]]
@@ -111,8 +114,8 @@ class VirtualTable(ScrollView, can_focus=True):
         """The leftmost column the cell cursor may stand on (e.g. past the names)."""
         self.keys: list[str] = []
         self._render_row: RowRenderer = lambda key: ()
-        self._rows: dict[str, list[Text]] = {}
-        self._lines: dict[tuple[object, ...], Strip] = {}
+        self._rows: LRUCache[str, list[Text]] = LRUCache(ROWS_KEPT)
+        self._lines: LRUCache[tuple[object, ...], Strip] = LRUCache(ROWS_KEPT)
         """Lines as drawn: a cursor move or a repaint redraws only what changed."""
         self.cursor_column = first_column
 
@@ -214,7 +217,7 @@ class VirtualTable(ScrollView, can_focus=True):
         cells = self._rows.get(key)
         if cells is None:
             cells = [c if isinstance(c, Text) else Text(c) for c in self._render_row(key)]
-            self._rows[key] = cells
+            self._rows.set(key, cells)
         return cells
 
     def notify_style_update(self) -> None:
@@ -232,7 +235,8 @@ class VirtualTable(ScrollView, can_focus=True):
         cached = (key, index if y else None, cursor, column, int(self.scroll_x), width)
         line = self._lines.get(cached)
         if line is None:
-            line = self._lines[cached] = self._draw_line(index if y else None, cursor, width)
+            line = self._draw_line(index if y else None, cursor, width)
+            self._lines.set(cached, line)
         return line
 
     def _draw_line(self, index: int | None, cursor: bool, width: int) -> Strip:

@@ -69,6 +69,8 @@ class FeesScreen(CptScreen):
     ]
     """Keys of the fees screen."""
 
+    _planner_opened = False
+
     def compose(self) -> ComposeResult:
         yield Header()
         yield self.filter_bar()
@@ -97,10 +99,6 @@ class FeesScreen(CptScreen):
     @property
     def table(self) -> VirtualTable:
         return self.query_one("#fees", VirtualTable)
-
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.reset_planner()
 
     def update_view(self) -> None:
         super().update_view()
@@ -190,6 +188,9 @@ class FeesScreen(CptScreen):
     # -- actions -------------------------------------------------------------------------------
 
     def action_show(self, view: str) -> None:
+        if view == "planner" and not self._planner_opened:
+            self._planner_opened = True
+            self.reset_planner()  # the first time it is opened, not with the screen
         self.query_one(ContentSwitcher).current = view
         self.main_widget().focus()
 

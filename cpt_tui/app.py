@@ -205,7 +205,7 @@ class CptApp(App[None]):
     def watch_roster(self, roster: Roster) -> None:
         count = len(roster.students)
         where = "demo copy" if self.demo else str(self.store.path)
-        self.sub_title = f"{where} · {count} student{'s' * (count != 1)}"
+        self.sub_title = f"{where} · {count:,} student{'s' * (count != 1)}"
         self.run_worker(
             partial(_work_out_everyone, roster), thread=True, group="warm", exclusive=True
         )

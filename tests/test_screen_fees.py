@@ -6,12 +6,14 @@ import csv
 import io
 from decimal import Decimal
 
+from rich.console import Console
 from textual.widgets import Input
 
 from cpt_tui.app import CptApp
 from cpt_tui.core.csvio import roster_rows, write_csv
+from cpt_tui.core.fees import FeeLine, total
 from cpt_tui.screens.fee_schedule import FeeScheduleScreen
-from cpt_tui.screens.fees import FeesScreen
+from cpt_tui.screens.fees import FeesScreen, totals_table
 from cpt_tui.store import Store
 
 from .conftest import fixed_clock, screen_text, settle, type_text
@@ -139,3 +141,22 @@ async def test_a_fee_change_leaves_earlier_fees_alone(app: CptApp) -> None:
         assert store.roster.fee_lines == before
         assert store.audit(1)[0].action == "fees"
         assert "Fees now: registration $30.00 once, assessment $25.00" in screen_text(app)
+
+
+def test_many_sections_leave_room_for_the_students() -> None:
+    line = FeeLine(Decimal("28.00"), Decimal("44.00"), Decimal("0.00"), 2)
+    sections = {f"P{n}": line for n in range(1, 41)}
+    console = Console(width=80, record=True)
+    console.print(totals_table(sections, total(sections.values()), 40))
+    rows = console.export_text().splitlines()
+    assert [r.split()[0] for r in rows[1:]] == ["P1", "P2", "P3", "P4", "36", "40"]
+    assert rows[5].split() == [
+        "36",
+        "more",
+        "sections",
+        "$1,008.00",
+        "$1,584.00",
+        "$0.00",
+        "$2,592.00",
+    ]
+    assert rows[6].split()[-1] == "$2,880.00"  # the 40 sections' total, all of it

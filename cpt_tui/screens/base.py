@@ -32,7 +32,11 @@ class CptScreen(Screen[None]):
         return self.cpt.roster
 
     def visible_students(self) -> list[Student]:
-        return self.roster.visible(show_dropped=self.cpt.show_dropped, text=self.cpt.filter_text)
+        """The students this screen shows; the filter line says how many of all."""
+        roster = self.roster
+        students = roster.visible(show_dropped=self.cpt.show_dropped, text=self.cpt.filter_text)
+        self.query_one(FilterBar).count(len(students), len(roster.students))
+        return students
 
     def main_widget(self) -> Widget:
         """The widget that holds the focus when the filter is left."""

@@ -13,7 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import ContentSwitcher, Header, Input, Label, Static
 
 from ..core import labels
-from ..core.fees import CohortPlan, FeeLine, dollars, plan_cost, retake_rate
+from ..core.fees import CohortPlan, FeeLine, dollars, plan_cost, retake_rate, total
 from ..core.models import FeeSchedule
 from ..core.parse import parse_percent, parse_whole
 from ..core.roster import fee_totals
@@ -34,15 +34,29 @@ COLUMNS = [
 ]
 
 
+SECTIONS_LISTED = 5
+"""Section subtotals shown under the students; more are summed in one line (a store that
+keeps every cohort has dozens of sections, which would leave no room for the students:
+filter on a section to see its own)."""
+
+
 def totals_table(sections: dict[str, FeeLine], overall: FeeLine, count: int) -> Table:
     """Subtotals per section and the total of the students shown."""
     table = Table(box=None, padding=(0, 1), show_edge=False, expand=True)
     table.add_column("Section", no_wrap=True)
     for title in ("Registration", "Assessments", "Supplements", "Total"):
         table.add_column(title, justify="right", no_wrap=True)
-    for name, line in sections.items():
-        table.add_row(name or "(none)", *_amounts(line))
-    table.add_row(Text(f"{count} shown", style="bold"), *_amounts(overall), style="bold")
+    names = list(sections)
+    if len(names) > SECTIONS_LISTED:
+        names, rest = names[: SECTIONS_LISTED - 1], names[SECTIONS_LISTED - 1 :]
+    else:
+        rest = []
+    for name in names:
+        table.add_row(name or "(none)", *_amounts(sections[name]))
+    if rest:
+        more = total(sections[name] for name in rest)
+        table.add_row(f"{len(rest)} more sections", *_amounts(more), style="dim")
+    table.add_row(Text(f"{count:,} shown", style="bold"), *_amounts(overall), style="bold")
     return table
 
 

@@ -54,6 +54,11 @@ class FilterBar(Horizontal):
     def compose(self) -> ComposeResult:
         yield Label("Filter", id="filter-label")
         yield self._input
+        yield Label(id="filter-count")
+
+    def count(self, shown: int, total: int) -> None:
+        """How many students match, of all (the line covers the title that says so)."""
+        self.query_one("#filter-count", Label).update(f"{shown:,} of {total:,}")
 
     @property
     def value(self) -> str:

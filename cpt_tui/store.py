@@ -210,17 +210,20 @@ _FEES = TypeAdapter(list[FeeSchedule])
 
 @contextlib.contextmanager
 def _kept_for_long() -> Iterator[None]:
-    """Around making the hundreds of thousands of objects a large store is read into: the
-    cyclic garbage collector would walk them over and over as they are made (a third of
-    the time), and then again on every full collection while they live. It is paused, and
+    """Around reading a store: the hundreds of thousands of objects it is read into (at
+    10,000 students) live until it is read again.
+
+    The cyclic garbage collector would walk them over and over as they are made (a third of
+    the read), and then again on every full collection while they live. It is paused, and
     what was made is frozen out of later collections (none of it forms cycles; it is freed
-    as usual when the store is read again)."""
+    as usual when replaced). Not after a refusal: its traceback is a cycle to collect.
+    """
     paused = gc.isenabled()
     gc.disable()
     try:
         yield
-    finally:
         gc.freeze()
+    finally:
         if paused:
             gc.enable()
 

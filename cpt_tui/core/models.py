@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from functools import lru_cache
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -124,15 +125,22 @@ class Attempt(_Frozen):
     @property
     def score(self) -> Fraction:
         """The exact percent: never rounded, so a pass is decided on the true figure."""
-        if self.correct is not None and self.questions is not None:
-            return Fraction(self.correct * 100, self.questions)
-        return Fraction(self.percent or 0)
+        return exact_score(self.correct, self.questions, self.percent)
 
     @property
     def identity(self) -> tuple[str, str, date, int | None, Decimal | None]:
         """What makes two attempts the same one (an import never adds it twice)."""
         percent = None if self.correct is not None else self.percent
         return (self.student_id, self.module, self.taken_on, self.correct, percent)
+
+
+@lru_cache(maxsize=4096)
+def exact_score(correct: int | None, questions: int | None, percent: Decimal | None) -> Fraction:
+    """An attempt's exact percent, from correct/questions or the percent typed. A class has
+    a few hundred distinct scores, and exact fractions are slow to make: each made once."""
+    if correct is not None and questions is not None:
+        return Fraction(correct * 100, questions)
+    return Fraction(percent or 0)
 
 
 def one_decimal(value: Fraction) -> str:

@@ -124,20 +124,8 @@ def module_standing(
 
 def judged(module: Module, attempt: Attempt) -> tuple[Fraction, bool]:
     """An attempt's exact score and whether it passes the module."""
-    return _judged(module.pass_mark, attempt.correct, attempt.questions, attempt.percent)
-
-
-@lru_cache(maxsize=4096)
-def _judged(
-    pass_mark: Decimal, correct: int | None, questions: int | None, percent: Decimal | None
-) -> tuple[Fraction, bool]:
-    # A class has a few hundred distinct scores; exact fractions are slow to make and
-    # compare, so each (pass mark, score) is worked out once.
-    if correct is not None and questions is not None:
-        score = Fraction(correct * 100, questions)
-    else:
-        score = Fraction(percent or 0)
-    return score, score >= _exact(pass_mark)
+    score = attempt.score
+    return score, passes(module, score)
 
 
 _UNTRIED: dict[tuple[str, bool], ModuleStanding] = {}

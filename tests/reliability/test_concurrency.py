@@ -88,34 +88,43 @@ def snapshot(path: Path) -> Store:
     return store
 
 
+def writers_lose_nothing(
+    name: str, demo_path: Path, streams: list[Worker], workers: list[Worker], each: int
+) -> int:
+    """Run the writers at once, check every change of each is in the store, record the
+    figures under `name`; how often the audit trail switches from one writer to another."""
+    before = snapshot(demo_path)
+    workers.extend(streams)
+    started = time.monotonic()
+    said = run_together(demo_path, streams)
+    total, switches = check_nothing_lost(demo_path, before, said, each)
+    record(
+        name,
+        changes=total,
+        lost=0,
+        writer_switches_in_the_audit_trail=switches,
+        seconds=round(time.monotonic() - started, 1),
+    )
+    return switches
+
+
 def test_two_writers_x_250_command_line_and_app(
     demo_path: Path, tmp_path: Path, workers: list[Worker]
 ) -> None:
-    before = snapshot(demo_path)
     csvs = tmp_path / "csv"
     csvs.mkdir()
     streams = [
         Worker("cli", demo_path, "cli", 250, 0.25, csvs, "main"),
         Worker("app", demo_path, "app", 250, 0.0),
     ]
-    workers.extend(streams)
-    started = time.monotonic()
-    said = run_together(demo_path, streams)
-    total, switches = check_nothing_lost(demo_path, before, said, 250)
-    record(
-        "2 x 250 (test_concurrency.py::test_two_writers_x_250_command_line_and_app)",
-        changes=total,
-        lost=0,
-        writer_switches_in_the_audit_trail=switches,
-        seconds=round(time.monotonic() - started, 1),
-    )
+    name = "2 x 250 (test_concurrency.py::test_two_writers_x_250_command_line_and_app)"
+    switches = writers_lose_nothing(name, demo_path, streams, workers, 250)
     assert switches >= 20, "the two writers hardly interleaved"
 
 
 def test_four_writers_x_125_command_line_app_and_api(
     demo_path: Path, tmp_path: Path, workers: list[Worker]
 ) -> None:
-    before = snapshot(demo_path)
     csvs = tmp_path / "csv"
     csvs.mkdir()
     streams = [
@@ -124,17 +133,8 @@ def test_four_writers_x_125_command_line_app_and_api(
         Worker("api", demo_path, "apia", 125, 0.5),
         Worker("api", demo_path, "apib", 125, 0.5),
     ]
-    workers.extend(streams)
-    started = time.monotonic()
-    said = run_together(demo_path, streams)
-    total, switches = check_nothing_lost(demo_path, before, said, 125)
-    record(
-        "4 x 125 (test_concurrency.py::test_four_writers_x_125_command_line_app_and_api)",
-        changes=total,
-        lost=0,
-        writer_switches_in_the_audit_trail=switches,
-        seconds=round(time.monotonic() - started, 1),
-    )
+    name = "4 x 125 (test_concurrency.py::test_four_writers_x_125_command_line_app_and_api)"
+    switches = writers_lose_nothing(name, demo_path, streams, workers, 125)
     assert switches >= 40, "the four writers hardly interleaved"
 
 

@@ -16,7 +16,9 @@ import orjson
 from filelock import FileLock, Timeout
 from tinydb.storages import Storage
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""2: attempts gain kind and diagnostics, students state_id and grad_year, with defaults
+(a version-1 store reads as it is and is upgraded, after a backup, on its first write)."""
 META = "_meta"
 COUNTED = ("students", "attempts")
 """Tables whose record counts are kept in the meta table and checked on every read."""
@@ -231,6 +233,7 @@ class AtomicJSONStorage(Storage):
     def write(self, data: dict[str, dict[str, Any]]) -> None:
         """Replace the store atomically with `data`; WriteFailed leaves it byte-identical."""
         meta = data.setdefault(META, {}).setdefault("1", {})
+        upgrading = int(meta.get("schema_version", SCHEMA_VERSION)) < SCHEMA_VERSION
         meta["schema_version"] = SCHEMA_VERSION
         meta["counts"] = {table: len(data.get(table, {})) for table in COUNTED}
         meta["changes"] = int(meta.get("changes", 0)) + 1
@@ -247,7 +250,7 @@ class AtomicJSONStorage(Storage):
                 handle.write(payload)
                 handle.flush()
                 os.fsync(handle.fileno())
-            self._backup()
+            self._backup(always=upgrading)
             os.replace(tmp, self.path)
             tmp = None
         except OSError as exc:
@@ -276,8 +279,9 @@ class AtomicJSONStorage(Storage):
             with contextlib.suppress(OSError):
                 leftover.unlink()
 
-    def _backup(self) -> None:
-        """Keep the store as it was, at most every ten minutes, as a hard link (no copy)."""
+    def _backup(self, *, always: bool = False) -> None:
+        """Keep the store as it was, at most every ten minutes (`always`: before an upgrade of
+        its schema), as a hard link (no copy)."""
         if not self.path.exists():
             return
         folder = backups_dir(self.path)
@@ -286,7 +290,8 @@ class AtomicJSONStorage(Storage):
             self._follow_store(folder, 0o770 if shared else 0o700)
         newest = newest_backup(self.path)
         now = datetime.now()
-        if newest and (now - _taken_at(newest)).total_seconds() < BACKUP_EVERY_SECONDS:
+        recent = newest and (now - _taken_at(newest)).total_seconds() < BACKUP_EVERY_SECONDS
+        if recent and not always:
             return
         if not folder.is_dir():
             folder.mkdir(mode=0o700, exist_ok=True)  # private from the start, whatever the umask

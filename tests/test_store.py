@@ -10,7 +10,7 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import orjson
@@ -308,3 +308,27 @@ def test_backups_are_kept_and_rotated(
     backups = sorted(backups_dir(demo_store.path).glob("*.json"))
     assert len(backups) == storage.BACKUPS_KEPT
     assert "B11" in Store(backups[-1]).roster.by_id and "B12" not in Store(backups[-1]).roster.by_id
+
+
+def test_an_older_store_is_read_as_it_is_and_upgraded_after_a_backup(
+    demo_path: Path,
+    add_student,  # type: ignore[no-untyped-def]
+) -> None:
+    """A version-1 store (no kind, diagnostics, state ID) reads unchanged; its first write
+    keeps a backup of the old bytes, even when a recent backup would normally suffice."""
+    data = orjson.loads(demo_path.read_bytes())
+    data["_meta"]["1"]["schema_version"] = 1
+    old = orjson.dumps(data)
+    demo_path.write_bytes(old)
+    store = Store(demo_path, clock=fixed_clock, user="tester")
+    before = store.roster
+    assert len(before.students) == 24
+    folder = backups_dir(demo_path)
+    folder.mkdir(mode=0o700)
+    recent = folder / f"roster-{datetime.now():%Y%m%d-%H%M%S-%f}.json"
+    recent.write_bytes(b"{}")  # a backup taken moments ago: no routine backup now
+    add_student(store)
+    backups = sorted(folder.glob("*.json"))
+    assert [b.read_bytes() for b in backups if b != recent] == [old]
+    meta = orjson.loads(demo_path.read_bytes())["_meta"]["1"]
+    assert meta["schema_version"] == SCHEMA_VERSION == 2

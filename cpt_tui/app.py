@@ -207,7 +207,14 @@ class CptApp(App[None]):
         where = "demo copy" if self.demo else str(self.store.path)
         self.sub_title = f"{where} · {count:,} student{'s' * (count != 1)}"
         self.run_worker(
-            partial(_work_out_everyone, roster), thread=True, group="warm", exclusive=True
+            partial(_work_out_everyone, roster),
+            name="warm-up",
+            # Without a description Textual takes repr() of the callable, the whole Roster
+            # in it (6.8 million characters at 10,000 students), on the UI thread.
+            description="work out every standing and fee line",
+            thread=True,
+            group="warm",
+            exclusive=True,
         )
 
     # -- the store, off the UI thread ------------------------------------------------------
@@ -228,7 +235,14 @@ class CptApp(App[None]):
                 return
             self.call_from_thread(self._changed, result, done)
 
-        self.run_worker(work, thread=True, group="store", exit_on_error=False)
+        self.run_worker(
+            work,
+            name="change",
+            description="one store change",
+            thread=True,
+            group="store",
+            exit_on_error=False,
+        )
 
     def _changed(self, result: T, done: Callable[[T], None] | None) -> None:
         self.roster = self.store.roster
@@ -252,7 +266,15 @@ class CptApp(App[None]):
             if changed:
                 self.call_from_thread(self._changed, None, None)
 
-        self.run_worker(work, thread=True, group="poll", exclusive=True, exit_on_error=False)
+        self.run_worker(
+            work,
+            name="poll",
+            description="check the store for other instructors' changes",
+            thread=True,
+            group="poll",
+            exclusive=True,
+            exit_on_error=False,
+        )
 
     # -- a crash names its kind only ------------------------------------------------------
 

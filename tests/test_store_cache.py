@@ -81,3 +81,29 @@ def test_the_cached_roster_always_equals_a_fresh_read(tmp_path_factory, ops) -> 
             pass
         store.refresh()
         assert snapshot(store.roster) == snapshot(Store(path).roster)
+
+
+def test_a_bulk_import_of_attempts_groups_them_by_student_as_a_fresh_read(
+    tmp_path: Path,
+) -> None:
+    """An import adds attempts for many students at once; Roster.evolve groups them by
+    student in one pass. Each student ends with exactly their own attempts, in file order,
+    after their earlier ones, as a fresh read of the file has them."""
+    path = tmp_path / "roster.json"
+    store = Store(path, clock=fixed_clock)
+    ids = [f"B{n:04d}" for n in range(300)]
+    roster = "student_id,first_name,last_name\n" + "".join(f"{i},Ann,Lee\n" for i in ids)
+    assert store.import_roster(roster.encode()).ok
+    first = "student_id,module,date,correct\n" + "".join(f"{i},safety,2026-01-05,50\n" for i in ids)
+    assert store.import_attempts(first.encode()).ok
+    rows = [f"{i},{m},2026-02-0{d},{40 + d}\n" for d in (1, 2) for i in ids for m in MODULE_KEYS]
+    assert store.import_attempts(("student_id,module,date,correct\n" + "".join(rows)).encode()).ok
+
+    cached = store.roster
+    assert snapshot(cached) == snapshot(Store(path).roster)
+    for sid in ids:
+        mine = cached.attempts_of(sid)
+        assert len(mine) == 1 + 2 * len(MODULE_KEYS)
+        assert {a.student_id for a in mine} == {sid}
+        assert [a.module for a in mine][1:] == list(MODULE_KEYS) * 2
+        assert mine[0].taken_on == date(2026, 1, 5)

@@ -162,10 +162,15 @@ class Roster:
             else:
                 attempts_by_id[key] = attempt
         cache["attempts_by_id"] = attempts_by_id
+        # Added attempts grouped by student once: scanning all of them for each student
+        # touched made a bulk import quadratic (50,000 students took 719 s).
+        added_by_student: dict[str, list[Attempt]] = defaultdict(list)
+        for attempt in added:
+            added_by_student[attempt.student_id].append(attempt)
         grouped = dict(self.attempts_by_student)
         for sid in touched:
             mine = [a for a in grouped.pop(sid, ()) if a.attempt_id not in attempts]
-            mine += [a for a in added if a.student_id == sid]
+            mine += added_by_student.get(sid, ())
             if mine:
                 grouped[sid] = tuple(mine)
         cache["attempts_by_student"] = grouped

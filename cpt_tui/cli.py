@@ -11,9 +11,11 @@ import tempfile
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
+from typing import NoReturn
 
 from . import __version__
 from .core.csvio import CsvError, attempts_rows, roster_rows, write_csv
+from .core.text import printable
 from .storage import StoreError, write_new_file
 from .store import Store
 
@@ -25,6 +27,20 @@ DEMO_AS_OF = date(2026, 11, 20)
 
 class Refused(Exception):
     """Bad input on the command line: a message, exit code 2."""
+
+
+def say(message: object, *, err: bool = False) -> None:
+    """Print one message line: names, IDs, header cells and file names in it are text from
+    outside, shown with their control characters escaped (one line, nothing obeyed)."""
+    print(printable(message), file=sys.stderr if err else sys.stdout)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse quotes the bad argument in its message: shown escaped, like every message."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_REFUSED, f"{self.prog}: error: {printable(message)}\n")
 
 
 def default_db() -> Path:
@@ -48,7 +64,7 @@ def default_export_name(attempts: bool = False, today: date | None = None) -> st
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument(
         "--db",
         type=Path,
@@ -60,7 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,
         help="the app's colours, remembered for next time (e.g. high-contrast, textual-light)",
     )
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="cpt-tui",
         parents=[common],
         description="Track MSSC CPT 4.0 students, modules, certificates and fees.",
@@ -94,7 +110,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return run(args)
     except (Refused, StoreError, CsvError) as exc:
-        print(f"cpt-tui: {exc}", file=sys.stderr)
+        say(f"cpt-tui: {exc}", err=True)
         return EXIT_REFUSED
     except KeyboardInterrupt:
         return 130
@@ -102,10 +118,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("CPT_TUI_DEBUG"):
             raise
         # The message could hold student data: name only its kind (FERPA).
-        print(
+        say(
             f"cpt-tui: unexpected error ({type(exc).__name__}); "
             "run again with CPT_TUI_DEBUG=1 to see the details",
-            file=sys.stderr,
+            err=True,
         )
         return EXIT_ERROR
 
@@ -135,8 +151,11 @@ def run(args: argparse.Namespace) -> int:
     if command == "log":
         store.refresh()  # a damaged store is refused here as by every other command
         for entry in store.audit(max(args.count, 1)):
+            # Each field escaped on its own: a newline in a header cell quoted by the detail
+            # cannot start a line that looks like another entry.
             print(
-                f"{entry.at:%Y-%m-%d %H:%M:%S}  {entry.user:<12} {entry.action:<14} {entry.detail}"
+                f"{entry.at:%Y-%m-%d %H:%M:%S}  {printable(entry.user):<12} "
+                f"{printable(entry.action):<14} {printable(entry.detail)}"
             )
         return EXIT_OK
     raise AssertionError(command)
@@ -200,12 +219,12 @@ def run_import(store: Store, file: Path, *, attempts: bool, dry_run: bool) -> in
     do = store.import_attempts if attempts else store.import_roster
     plan = do(data, dry_run=dry_run)
     for line in plan.error_lines():
-        print(f"{file}: {line}", file=sys.stderr)
+        say(f"{file}: {line}", err=True)
     if not plan.ok:
-        print(f"cpt-tui: nothing imported: {plan.summary()}", file=sys.stderr)
+        say(f"cpt-tui: nothing imported: {plan.summary()}", err=True)
         return EXIT_REFUSED
     verb = "would import" if dry_run else "imported"
-    print(
+    say(
         f"{verb} {plan.kind}: {plan.summary()}" + (" (dry run: nothing written)" if dry_run else "")
     )
     return EXIT_OK
@@ -214,7 +233,10 @@ def run_import(store: Store, file: Path, *, attempts: bool, dry_run: bool) -> in
 def run_export(store: Store, file: str | None, *, attempts: bool, bom: bool, force: bool) -> int:
     rows = attempts_rows(store.roster) if attempts else roster_rows(store.roster)
     if file == "-":
-        sys.stdout.write(write_csv(rows, bom=bom))
+        text = write_csv(rows, bom=bom)
+        if sys.stdout.isatty():  # a person reads it: names are shown, never obeyed
+            text = "".join(printable(line) + "\r\n" for line in text.split("\r\n")[:-1])
+        sys.stdout.write(text)
         return EXIT_OK
     path = Path(file or default_export_name(attempts, store.today()))
     try:
@@ -224,5 +246,5 @@ def run_export(store: Store, file: str | None, *, attempts: bool, bom: bool, for
     except FileExistsError:
         raise Refused(f"{path} exists; use --force to overwrite it") from None
     count = len(store.roster.attempts if attempts else store.roster.students)
-    print(f"wrote {count} {'attempts' if attempts else 'students'} to {path}")
+    say(f"wrote {count} {'attempts' if attempts else 'students'} to {path}")
     return EXIT_OK

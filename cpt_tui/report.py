@@ -10,6 +10,7 @@ from rich.table import Table
 from .core import labels
 from .core.fees import FeeLine, dollars
 from .core.roster import Roster, class_summary, fee_totals
+from .core.text import plain
 
 
 def print_report(
@@ -27,7 +28,8 @@ def print_report(
         students = [s for s in students if s.section.casefold() == section.casefold()]
     title = f"CPT class standing, {today}" + (f", section {section}" if section else "")
 
-    standing = Table(title=title, title_justify="left")
+    # Names, IDs and sections are text from outside: Text cells, never read as markup.
+    standing = Table(title=plain(title), title_justify="left")
     standing.add_column("ID", no_wrap=True)
     for name in ("Name", "Section", "Core", "CPT", "Green"):
         standing.add_column(name)
@@ -35,9 +37,9 @@ def print_report(
     for s in students:
         st = roster.standings[s.student_id]
         standing.add_row(
-            s.student_id,
-            labels.listed_name(s),
-            s.section,
+            plain(s.student_id),
+            plain(labels.listed_name(s)),
+            plain(s.section),
             f"{st.core_passed}/{st.core_total}",
             labels.cpt(st, today),
             labels.optional(st.modules["green"]) if "green" in st.modules else "",
@@ -66,7 +68,7 @@ def print_report(
     for name in ("Registration", "Assessments", "Supplements", "Total"):
         fees.add_column(name, justify="right")
     for name, line in sections.items():
-        fees.add_row(name or "(none)", *_amounts(line))
+        fees.add_row(plain(name) if name else "(none)", *_amounts(line))
     fees.add_section()
     fees.add_row("Class", *_amounts(class_total), style="bold")
     console.print(fees)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import getpass
+import os
+import pwd
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -537,10 +538,16 @@ def _audit_entry(record: dict[str, Any]) -> AuditEntry:
 
 
 def _system_user() -> str:
+    """The account running cpt-tui, from the system's user database.
+
+    Never $LOGNAME or $USER (getpass.getuser() reads them first): anyone can set those, and
+    the audit trail would name whoever they liked.
+    """
+    uid = os.geteuid()
     try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:  # an account the user database does not list (a container's uid)
+        return f"uid {uid}"
 
 
 __all__ = [

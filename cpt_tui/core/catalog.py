@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from .models import FeeSchedule, Module
+from .models import FeeSchedule, Module, RetakePolicy
 
 CERTIFICATION_NAME = "Certified Production Technician (CPT 4.0)"
 CERTIFICATION_YEARS = 5
@@ -132,6 +132,16 @@ DEFAULT_FEES = FeeSchedule(
     effective_from=datetime(2020, 6, 1),
 )
 """MSSC's published schedule; a school may edit it (each change applies from then on)."""
+
+DEFAULT_RETAKE_POLICY = RetakePolicy(
+    wait_days=15,
+    long_wait_days=60,
+    long_wait_from=3,
+    readiness_margin=Decimal("5"),
+    effective_from=datetime(2020, 6, 1),
+)
+"""MSSC's retake policy (15 days after a failure; 60 after the third and each later one) and
+a readiness margin of 5 points; a school may edit both (each change applies from then on)."""
 
 MODULE_KEYS: tuple[str, ...] = tuple(m.key for m in MODULES)
 CORE_MODULES: tuple[Module, ...] = tuple(m for m in MODULES if m.required)

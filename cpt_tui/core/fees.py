@@ -40,8 +40,9 @@ class FeeLine:
 
 
 def student_fees(student: Student, attempts: Iterable[Attempt]) -> FeeLine:
-    """What one student has cost so far: every attempt is charged, passes and retakes alike."""
-    attempts = list(attempts)
+    """What one student has cost so far: every attempt is charged, passes and retakes alike;
+    practice tests never are."""
+    attempts = [a for a in attempts if a.kind != "practice"]
     return FeeLine(
         registration=student.registration_fee or ZERO,
         assessments=sum((a.fee for a in attempts), ZERO),
@@ -62,7 +63,9 @@ def total(lines: Iterable[FeeLine]) -> FeeLine:
 
 
 def retake_rate(attempts: Sequence[Attempt]) -> Decimal:
-    """Retakes per first attempt, in percent, one decimal: the class's actual retake rate."""
+    """Retakes per first attempt, in percent, one decimal: the class's actual retake rate
+    (practice tests are not attempts)."""
+    attempts = [a for a in attempts if a.kind != "practice"]
     firsts = len({(a.student_id, a.module) for a in attempts})
     if not firsts:
         return Decimal("0.0")

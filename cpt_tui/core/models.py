@@ -64,6 +64,19 @@ class FeeSchedule(_Frozen):
     effective_from: datetime
 
 
+class RetakePolicy(_Frozen):
+    """MSSC's retake waits and the school's readiness margin, in force from a moment on."""
+
+    wait_days: int = Field(ge=0, le=365)
+    """Days after a failed attempt before the module may be taken again."""
+    long_wait_days: int = Field(ge=0, le=365)
+    """The wait after the `long_wait_from`-th and each later failure of the module."""
+    long_wait_from: int = Field(ge=1, le=99)
+    readiness_margin: Decimal = Field(ge=0, le=100, max_digits=4, decimal_places=1)
+    """Percentage points above the pass mark a practice score must reach to be ready."""
+    effective_from: datetime
+
+
 class Student(_Frozen):
     """One student on the roster, with the fees paid for registration and supplements."""
 
@@ -112,6 +125,9 @@ class Attempt(_Frozen):
     """Only for a score entered as a percent."""
     fee: Money
     recorded_at: datetime
+    kind: Literal["assessment", "practice"] = "assessment"
+    """A practice test is recorded like an attempt but is never charged, never a pass, never
+    an attempt, a certificate, a CPT or a retake wait."""
 
     @model_validator(mode="after")
     def _one_score(self) -> Attempt:
@@ -120,6 +136,8 @@ class Attempt(_Frozen):
             raise ValueError("a score is either correct/questions or a percent")
         if by_count and self.correct > self.questions:  # type: ignore[operator]
             raise ValueError("more correct answers than questions")
+        if self.kind == "practice" and self.fee:
+            raise ValueError("a practice test is never charged")
         return self
 
     @property
@@ -128,10 +146,14 @@ class Attempt(_Frozen):
         return exact_score(self.correct, self.questions, self.percent)
 
     @property
-    def identity(self) -> tuple[str, str, date, int | None, Decimal | None]:
+    def practice(self) -> bool:
+        return self.kind == "practice"
+
+    @property
+    def identity(self) -> tuple[str, str, date, int | None, Decimal | None, str]:
         """What makes two attempts the same one (an import never adds it twice)."""
         percent = None if self.correct is not None else self.percent
-        return (self.student_id, self.module, self.taken_on, self.correct, percent)
+        return (self.student_id, self.module, self.taken_on, self.correct, percent, self.kind)
 
 
 @lru_cache(maxsize=4096)

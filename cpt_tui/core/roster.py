@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TypeVar
 
-from .catalog import DEFAULT_FEES, MODULES
+from .catalog import DEFAULT_FEES, DEFAULT_RETAKE_POLICY, MODULES
 from .fees import FeeLine, student_fees, total
-from .models import Attempt, FeeSchedule, Module, Student
+from .models import Attempt, FeeSchedule, Module, RetakePolicy, Student
 from .standing import Standing, standing
 
 V = TypeVar("V")
@@ -56,11 +56,19 @@ class Roster:
     attempts: tuple[Attempt, ...] = ()
     fee_history: tuple[FeeSchedule, ...] = (DEFAULT_FEES,)
     modules: tuple[Module, ...] = MODULES
+    retake_policies: tuple[RetakePolicy, ...] = (DEFAULT_RETAKE_POLICY,)
+    """The retake policy and readiness margin, oldest first: each failure is judged by the
+    policy in force on its date."""
 
     @property
     def fees(self) -> FeeSchedule:
         """The fee schedule in force now."""
         return self.fee_history[-1]
+
+    @property
+    def retake_policy(self) -> RetakePolicy:
+        """The retake policy in force now."""
+        return self.retake_policies[-1]
 
     @cached_property
     def by_id(self) -> dict[str, Student]:
@@ -118,9 +126,11 @@ class Roster:
         students: Mapping[str, Student | None],
         attempts: Mapping[str, Attempt | None],
         fee_history: tuple[FeeSchedule, ...] | None = None,
+        retake_policies: tuple[RetakePolicy, ...] | None = None,
     ) -> Roster:
         """This roster with some students and attempts replaced (None: removed), and a new
-        fee history if given. What did not change is carried over, worked out figures too."""
+        fee history or retake policy history if given. What did not change is carried over,
+        worked out figures too."""
         before = self.attempts_by_id
         touched = set(students)
         touched.update(a.student_id for a in attempts.values() if a is not None)
@@ -152,6 +162,7 @@ class Roster:
             kept + added,
             fee_history or self.fee_history,
             self.modules,
+            retake_policies or self.retake_policies,
         )
         cache = roster.__dict__  # cached_property's own store: seed it with what still holds
         cache["by_id"] = by_id

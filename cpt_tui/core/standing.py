@@ -56,6 +56,8 @@ class ModuleStanding:
     passed_on: date | None
     best: Fraction | None
     supplement: bool
+    practice: tuple[Attempt, ...] = ()
+    """Practice tests, in the order they were taken: never a pass, never an attempt."""
 
     @property
     def attempted(self) -> bool:
@@ -107,10 +109,14 @@ class Standing:
 def module_standing(
     module: Module, attempts: Sequence[Attempt], supplement: bool
 ) -> ModuleStanding:
-    """Fold one module's attempts: the first passing attempt dates the pass."""
+    """Fold one module's attempts: the first passing assessment dates the pass; practice
+    tests are kept apart and never count."""
     if not attempts:
         return _untried(module, supplement)
     ordered = tuple(sorted(attempts, key=lambda a: (a.taken_on, a.recorded_at)))
+    practice = tuple(a for a in ordered if a.kind == "practice")
+    if practice:
+        ordered = tuple(a for a in ordered if a.kind != "practice")
     passed_on: date | None = None
     best: Fraction | None = None
     for attempt in ordered:
@@ -119,7 +125,7 @@ def module_standing(
             passed_on = attempt.taken_on
         if best is None or score > best:
             best = score
-    return ModuleStanding(module, ordered, passed_on, best, supplement)
+    return ModuleStanding(module, ordered, passed_on, best, supplement, practice)
 
 
 def judged(module: Module, attempt: Attempt) -> tuple[Fraction, bool]:

@@ -100,6 +100,9 @@ def build_parser() -> argparse.ArgumentParser:
     rep = commands.add_parser("report", parents=[common], help="class standing and fee totals")
     rep.add_argument("--dropped", action="store_true", help="include dropped students")
     rep.add_argument("--section", help="only this section")
+    rep.add_argument(
+        "--summary", action="store_true", help="leave out the line per student: totals only"
+    )
     log = commands.add_parser("log", parents=[common], help="recent changes from the audit trail")
     log.add_argument("-n", "--count", type=int, default=20, help="how many (default 20)")
     return parser
@@ -146,7 +149,13 @@ def run(args: argparse.Namespace) -> int:
     if command == "report":
         from .report import print_report
 
-        print_report(store.roster, store.today(), show_dropped=args.dropped, section=args.section)
+        print_report(
+            store.roster,
+            store.today(),
+            show_dropped=args.dropped,
+            section=args.section,
+            summary_only=args.summary,
+        )
         return EXIT_OK
     if command == "log":
         store.refresh()  # a damaged store is refused here as by every other command

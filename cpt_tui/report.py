@@ -1,16 +1,32 @@
-"""`cpt-tui report`: class standing, module pass rates and fee totals, printed with Rich."""
+"""`cpt-tui report`: class standing, module pass rates and fee totals, printed.
+
+The class standing is one line per student. It is laid out here, not by a Rich `Table`:
+Rich measures, wraps and renders every cell of every row as segments (47 s for 50,000
+students); here each row is one string, joined and written at once. The lines are
+byte for byte those Rich draws (the same box, padding and alignment) whenever its table
+would fit the terminal; in a narrower one they are not wrapped, so every student stays one
+line (for `grep`, `sort`, a pager). The two small tables (modules, fees) are Rich's.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import date
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from .core import labels
 from .core.fees import FeeLine, dollars
+from .core.models import Student
 from .core.roster import Roster, class_summary, fee_totals
-from .core.text import plain
+from .core.text import plain, printable
+
+STANDING_COLUMNS = ("ID", "Name", "Section", "Core", "CPT", "Green", "Fees")
+"""The class standing's columns; only the fees are aligned right."""
+RIGHT = frozenset({"Fees"})
 
 
 def print_report(
@@ -19,33 +35,20 @@ def print_report(
     *,
     show_dropped: bool = False,
     section: str | None = None,
+    summary_only: bool = False,
     console: Console | None = None,
 ) -> None:
-    """Print the same standings and totals the screens show for these students."""
+    """Print the same standings and totals the screens show for these students; with
+    `summary_only` the per-student lines are left out (modules, fees and counts only)."""
     console = console or Console()
     students = roster.visible(show_dropped=show_dropped)
     if section is not None:
         students = [s for s in students if s.section.casefold() == section.casefold()]
     title = f"CPT class standing, {today}" + (f", section {section}" if section else "")
 
-    # Names, IDs and sections are text from outside: Text cells, never read as markup.
-    standing = Table(title=plain(title), title_justify="left")
-    standing.add_column("ID", no_wrap=True)
-    for name in ("Name", "Section", "Core", "CPT", "Green"):
-        standing.add_column(name)
-    standing.add_column("Fees", justify="right", no_wrap=True)
-    for s in students:
-        st = roster.standings[s.student_id]
-        standing.add_row(
-            plain(s.student_id),
-            plain(labels.listed_name(s)),
-            plain(s.section),
-            f"{st.core_passed}/{st.core_total}",
-            labels.cpt(st, today),
-            labels.optional(st.modules["green"]) if "green" in st.modules else "",
-            dollars(roster.fee_lines[s.student_id].total),
-        )
-    console.print(standing)
+    if not summary_only:
+        lines = standing_lines(title, standing_rows(roster, students, today))
+        _write(console, lines)
 
     modules = Table(title="Modules", title_justify="left")
     for name in ("Module", "Pass mark", "Attempted", "Passed", "Pass rate", "Attempts"):
@@ -68,11 +71,89 @@ def print_report(
     for name in ("Registration", "Assessments", "Supplements", "Total"):
         fees.add_column(name, justify="right")
     for name, line in sections.items():
-        fees.add_row(plain(name) if name else "(none)", *_amounts(line))
+        fees.add_row(plain(name or "(none)"), *_amounts(line))
     fees.add_section()
     fees.add_row("Class", *_amounts(class_total), style="bold")
     console.print(fees)
-    console.print(f"{len(students)} students, {summary.certified} with the full CPT.")
+    console.print(
+        plain(f"{len(students)} students, {summary.certified} with the full CPT."),
+        highlight=False,
+    )
+
+
+def standing_rows(
+    roster: Roster, students: Iterable[Student], today: date
+) -> list[tuple[str, ...]]:
+    """One row of cells per student, in STANDING_COLUMNS' order; text from outside (ID, name,
+    section) made printable."""
+    standings, fee_lines = roster.standings, roster.fee_lines
+    rows: list[tuple[str, ...]] = []
+    for s in students:
+        st = standings[s.student_id]
+        green = st.modules.get("green")
+        rows.append(
+            (
+                printable(s.student_id),
+                printable(labels.listed_name(s)),
+                printable(s.section),
+                f"{st.core_passed}/{st.core_total}",
+                labels.cpt(st, today),
+                labels.optional(green) if green is not None else "",
+                dollars(fee_lines[s.student_id].total),
+            )
+        )
+    return rows
+
+
+def standing_lines(title: str, rows: Sequence[tuple[str, ...]]) -> list[str]:
+    """The class standing as lines: a title, a header in a heavy box, a line per row in a
+    light one (Rich's `box.HEAVY_HEAD` with one space of padding), each column as wide as
+    its widest cell."""
+    widths = [cell_len(name) for name in STANDING_COLUMNS]
+    for row in rows:
+        for i, cell in enumerate(row):
+            width = cell_len(cell) if not cell.isascii() else len(cell)
+            if width > widths[i]:
+                widths[i] = width
+    right = [name in RIGHT for name in STANDING_COLUMNS]
+
+    def line(cells: Sequence[str], edge: str, inner: str) -> str:
+        padded = []
+        for cell, width, to_right in zip(cells, widths, right, strict=True):
+            gap = " " * (width - (len(cell) if cell.isascii() else cell_len(cell)))
+            padded.append(f" {gap}{cell} " if to_right else f" {cell}{gap} ")
+        return edge + inner.join(padded) + edge
+
+    def rule(left: str, fill: str, cross: str, end: str) -> str:
+        return left + cross.join(fill * (w + 2) for w in widths) + end
+
+    table_width = sum(widths) + 3 * len(widths) + 1
+    heading = printable(title)
+    heading += " " * max(table_width - cell_len(heading), 0)
+    return [
+        heading,
+        rule("┏", "━", "┳", "┓"),
+        line(STANDING_COLUMNS, "┃", "┃"),
+        rule("┡", "━", "╇", "┩"),
+        *(line(row, "│", "│") for row in rows),
+        rule("└", "─", "┴", "┘"),
+    ]
+
+
+def _write(console: Console, lines: list[str]) -> None:
+    """The lines as they are (no wrapping); in a colour terminal the title in italics and
+    the header bold, as Rich styles a table's."""
+    if console.is_terminal and not console.no_color and console.color_system is not None:
+        console.print(Text(lines[0], style="table.title"), crop=False, soft_wrap=True)
+        console.print(lines[1], crop=False, soft_wrap=True, highlight=False, markup=False)
+        header = Text(lines[2])
+        header.stylize("table.header", 1, len(lines[2]) - 1)
+        console.print(header, crop=False, soft_wrap=True)
+        rest = lines[3:]
+    else:
+        rest = lines
+    console.file.write("\n".join(rest) + "\n")
+    console.file.flush()
 
 
 def _amounts(line: FeeLine) -> list[str]:

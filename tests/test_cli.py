@@ -199,3 +199,13 @@ def test_the_demo_is_dated_to_the_day_it_is_opened(tmp_path: Path, today: str) -
     status = {sid: st.cpt_status(day) for sid, st in roster.standings.items()}
     assert status["E2002"] is CptStatus.EXPIRING  # Dana Kowalski: renewal open, whenever
     assert sum(s is CptStatus.CERTIFIED for s in status.values()) == 7
+
+
+def test_report_summary_leaves_out_the_line_per_student(demo_path: Path) -> None:
+    full = cli("--db", str(demo_path), "report", env={"COLUMNS": "100"})
+    summary = cli("--db", str(demo_path), "report", "--summary", env={"COLUMNS": "100"})
+    assert summary.returncode == 0
+    assert "E2001" in full.stdout and "E2001" not in summary.stdout
+    assert "CPT class standing" not in summary.stdout
+    assert full.stdout.endswith(summary.stdout)
+    assert "$5,878.00" in summary.stdout and "22 students, 8 with the full CPT." in summary.stdout

@@ -16,6 +16,7 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.message_pump import MessagePump
+from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
@@ -24,6 +25,7 @@ from . import __version__, settings
 from .cli import default_export_name
 from .core.csvio import ImportPlan, attempts_rows, roster_rows, write_csv
 from .core.roster import Roster
+from .core.text import printable
 from .screens.base import CptScreen
 from .screens.dialogs import ConfirmScreen, ExportScreen, HelpScreen, ImportScreen, TooSmallScreen
 from .screens.fees import FeesScreen
@@ -204,7 +206,7 @@ class CptApp(App[None]):
 
     def watch_roster(self, roster: Roster) -> None:
         count = len(roster.students)
-        where = "demo copy" if self.demo else str(self.store.path)
+        where = "demo copy" if self.demo else printable(self.store.path)
         self.sub_title = f"{where} · {count:,} student{'s' * (count != 1)}"
         self.run_worker(
             partial(_work_out_everyone, roster),
@@ -215,6 +217,25 @@ class CptApp(App[None]):
             thread=True,
             group="warm",
             exclusive=True,
+        )
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every notification: its text may quote names, IDs, header cells or file names,
+        so it is shown escaped and never read as markup (whatever the caller asks)."""
+        super().notify(
+            printable(message),
+            title=printable(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
         )
 
     # -- the store, off the UI thread ------------------------------------------------------

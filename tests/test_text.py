@@ -131,3 +131,19 @@ def test_plain_takes_a_style() -> None:
     text = plain("Bad[/]", style="bold")
     assert text.plain == "Bad[/]"
     assert str(text.style) == "bold"
+
+
+def test_stood_in_keeps_the_length_for_a_field_being_edited() -> None:
+    from cpt_tui.core.text import STAND_IN, stood_in
+
+    assert stood_in("Ada\u202eX\x9b") == f"Ada{STAND_IN}X{STAND_IN}"
+    assert stood_in("Bad[/] :warning:") == "Bad[/] :warning:"
+
+
+@given(st.text())
+def test_stood_in_sends_nothing_a_terminal_obeys(text: str) -> None:
+    from cpt_tui.core.text import stood_in
+
+    shown = stood_in(text)
+    assert len(shown) == len(text)
+    assert printable(shown) == shown

@@ -70,3 +70,18 @@ def plain(value: object, style: str = "") -> Text:
     widget or notification that shows text from outside (`Static(plain(name))`).
     """
     return Text(printable(value), style=style)
+
+
+STAND_IN = "\ufffd"
+"""Shown in place of a character a terminal would obey, where an escape cannot be spelt out."""
+
+
+def stood_in(value: str) -> str:
+    """`value` with each character that `printable` escapes replaced by one `STAND_IN`.
+
+    For a field being edited: the text keeps its length, so the cursor stays on the
+    character it is on, and the value itself is left as it is.
+    """
+    if value.isprintable():
+        return value
+    return "".join(STAND_IN if _unsafe(char) else char for char in value)

@@ -17,6 +17,7 @@ from ..core import labels
 from ..core.fees import dollars
 from ..core.models import one_decimal
 from ..core.standing import CptStatus, passes
+from ..core.text import plain
 from ..widgets.key_bar import KeyBar
 from ..widgets.marks import result_style
 from .dialogs import ConfirmScreen
@@ -68,7 +69,7 @@ class StudentDetailScreen(ModalScreen[None]):
         today = self.cpt.store.today()
         title = f"{student.full_name} · {student.student_id} · {student.section or 'no section'}"
         self.query_one("#detail-title", Label).update(
-            title + (" · dropped" if student.dropped else "")
+            plain(title + (" · dropped" if student.dropped else ""))
         )
 
         status = st.cpt_status(today)

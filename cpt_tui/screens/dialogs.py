@@ -16,8 +16,10 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Checkbox, Input, Label, Static
 
 from ..core.csvio import CsvError, ImportPlan
+from ..core.text import plain
 from ..storage import StoreError, is_symlink
 from ..widgets.field_error import FieldError
+from ..widgets.safe_input import SafeInput
 from ..widgets.tick import Tick
 
 if TYPE_CHECKING:
@@ -54,7 +56,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(self.question, classes="question")
+            yield Static(plain(self.question), classes="question")
             yield Static(f"[b]y[/b]/enter {self.yes}    [b]n[/b]/escape {self.no}", classes="hint")
 
     def action_answer(self, yes: bool) -> None:
@@ -119,7 +121,7 @@ class ExportScreen(ModalScreen[tuple[Path, bool] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label("Export to CSV", classes="title")
-            yield Input(self.default_name, id="path")
+            yield SafeInput(self.default_name, id="path")
             yield Tick("Attempts file (one row per attempt)", id="attempts")
             yield FieldError(id="path-error")
             yield Static("enter exports    escape cancels    space ticks", classes="hint")
@@ -163,6 +165,9 @@ class ImportScreen(ModalScreen[None]):
         self.store = store
         self.checked: tuple[str, bool] | None = None
         """The (path, attempts) whose dry run is showing and may be imported."""
+        self.checked_bytes = b""
+        """The file as its dry run read it: what `enter` imports, whatever the file holds
+        by then (a file changed after the check is never imported unchecked)."""
 
     @property
     def cpt(self) -> CptApp:
@@ -171,7 +176,7 @@ class ImportScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label("Import a CSV", classes="title")
-            yield Input(placeholder="path/to/roster.csv", id="path")
+            yield SafeInput(placeholder="path/to/roster.csv", id="path")
             yield Tick("Attempts file (student_id, module, date, score)", id="attempts")
             yield Static("enter checks the file first; nothing is written yet", id="result")
             yield Static("enter checks, then imports    escape cancels", classes="hint")
@@ -191,12 +196,15 @@ class ImportScreen(ModalScreen[None]):
     def action_go(self) -> None:
         text, attempts = self._choice()
         result = self.query_one("#result", Static)
-        try:
-            data = Path(text).expanduser().read_bytes()
-        except OSError as exc:
-            result.update(Text(f"Cannot read {text or 'that'}: {exc.strerror}", style="bold"))
-            return
         dry_run = self.checked != (text, attempts)
+        if dry_run:
+            try:
+                data = Path(text).expanduser().read_bytes()
+            except OSError as exc:
+                result.update(plain(f"Cannot read {text or 'that'}: {exc.strerror}", style="bold"))
+                return
+        else:
+            data = self.checked_bytes
         do = self.store.import_attempts if attempts else self.store.import_roster
 
         def run() -> ImportPlan:
@@ -206,13 +214,13 @@ class ImportScreen(ModalScreen[None]):
                 raise StoreError(str(exc)) from None
 
         self.cpt.change(
-            run, lambda plan: self._show(plan, dry_run, (text, attempts)), self._refused
+            run, lambda plan: self._show(plan, dry_run, (text, attempts), data), self._refused
         )
 
     def _refused(self, error: StoreError) -> None:
-        self.query_one("#result", Static).update(Text(str(error), style="bold"))
+        self.query_one("#result", Static).update(plain(error, style="bold"))
 
-    def _show(self, plan: ImportPlan, dry_run: bool, choice: tuple[str, bool]) -> None:
+    def _show(self, plan: ImportPlan, dry_run: bool, choice: tuple[str, bool], data: bytes) -> None:
         result = self.query_one("#result", Static)
         if not plan.ok:
             self.checked = None
@@ -221,10 +229,14 @@ class ImportScreen(ModalScreen[None]):
             lines = [f"Nothing can be imported: {plan.summary()}", *shown]
             if more:
                 lines.append(f"... and {more} more (cpt-tui import --dry-run lists all)")
-            result.update(Text("\n".join(lines)))
+            result.update(Text("\n").join(plain(line) for line in lines))
         elif dry_run:
-            self.checked = choice
-            result.update(Text(f"Would import: {plan.summary()}\nenter imports, escape cancels"))
+            self.checked, self.checked_bytes = choice, data
+            result.update(
+                Text.assemble(
+                    plain(f"Would import: {plan.summary()}"), "\nenter imports, escape cancels"
+                )
+            )
         else:
             self.cpt.imported(plan)
             self.dismiss(None)

@@ -13,6 +13,7 @@ from textual.widgets import Input, Label, Static
 from ..core.models import FeeSchedule
 from ..core.parse import parse_money
 from ..widgets.field_error import FieldError
+from ..widgets.safe_input import SafeInput
 
 FIELDS = (
     ("registration", "Registration"),
@@ -40,7 +41,9 @@ class FeeScheduleScreen(ModalScreen[tuple[Decimal, Decimal, Decimal] | None]):
             for name, label in FIELDS:
                 with Horizontal(classes="field"):
                     yield Label(label, classes="label")
-                    yield Input(f"{getattr(self.current, name):.2f}", id=name, classes="compact")
+                    yield SafeInput(
+                        f"{getattr(self.current, name):.2f}", id=name, classes="compact"
+                    )
                 yield FieldError(id=f"{name}-error")
             yield Static(
                 "A new schedule applies from now on: recorded attempts and supplements keep "

@@ -17,8 +17,10 @@ from ..core.fees import CohortPlan, FeeLine, dollars, plan_cost, retake_rate, to
 from ..core.models import FeeSchedule
 from ..core.parse import parse_percent, parse_whole
 from ..core.roster import fee_totals
+from ..core.text import plain
 from ..widgets.field_error import FieldError
 from ..widgets.key_bar import KeyBar
+from ..widgets.safe_input import SafeInput
 from ..widgets.tick import Tick
 from ..widgets.virtual_table import Column, VirtualTable
 from .base import CptScreen
@@ -52,7 +54,7 @@ def totals_table(sections: dict[str, FeeLine], overall: FeeLine, count: int) -> 
     else:
         rest = []
     for name in names:
-        table.add_row(name or "(none)", *_amounts(sections[name]))
+        table.add_row(plain(name) if name else "(none)", *_amounts(sections[name]))
     if rest:
         more = total(sections[name] for name in rest)
         table.add_row(f"{len(rest)} more sections", *_amounts(more), style="dim")
@@ -97,7 +99,7 @@ class FeesScreen(CptScreen):
                 for name, label in (("size", "Students"), ("retakes", "Retake rate %")):
                     with Horizontal(classes="field"):
                         yield Label(label, classes="label wide")
-                        yield Input(id=name, classes="compact")
+                        yield SafeInput(id=name, classes="compact")
                     yield FieldError(id=f"{name}-error")
                 yield Tick("Green Production too (the optional fifth module)", id="green")
                 yield Tick("Buy a course supplement for each module", True, id="supplements")

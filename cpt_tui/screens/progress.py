@@ -15,6 +15,7 @@ from ..core import labels
 from ..core.models import Module, Student
 from ..core.roster import class_summary
 from ..core.standing import ModuleStanding
+from ..core.text import plain
 from ..widgets.key_bar import KeyBar
 from ..widgets.marks import result_style
 from ..widgets.module_summary import ModuleSummaryBar
@@ -77,7 +78,7 @@ class ProgressScreen(CptScreen):
 
         def cells(student_id: str) -> list[Text]:
             s, st = roster.by_id[student_id], roster.standings[student_id]
-            name = Text(labels.listed_name(s), style="dim" if s.dropped else "")
+            name = plain(labels.listed_name(s), style="dim" if s.dropped else "")
             return [name] + [
                 grid_cell(ms, result_style(self.app, ms.passed if ms.attempted else None))
                 for ms in (st.modules[m.key] for m in roster.modules)

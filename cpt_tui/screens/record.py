@@ -16,7 +16,9 @@ from textual.widgets import Input, Label, Static
 from ..core.models import Module, Student, one_decimal
 from ..core.parse import parse_date, parse_score
 from ..core.standing import passes
+from ..core.text import plain
 from ..widgets.field_error import FieldError
+from ..widgets.safe_input import SafeInput
 
 Recorded = tuple[int | None, Decimal | None, date]
 """(correct, percent, taken on): exactly one of correct and percent is set."""
@@ -38,18 +40,18 @@ class RecordScreen(ModalScreen[Recorded | None]):
     def compose(self) -> ComposeResult:
         m = self.module
         with Vertical(classes="dialog"):
-            yield Label(f"Record {m.name}: {self.student.full_name}", classes="title")
+            yield Label(plain(f"Record {m.name}: {self.student.full_name}"), classes="title")
             yield Static(f"{m.questions} questions, pass mark {m.pass_mark}%", id="module-facts")
             with Horizontal(classes="field"):
                 yield Label("Score", classes="label")
-                yield Input(
+                yield SafeInput(
                     placeholder="correct (64) or percent (77.1%)", id="score", classes="compact"
                 )
             yield FieldError(id="verdict")
             yield FieldError(id="score-error")
             with Horizontal(classes="field"):
                 yield Label("Date", classes="label")
-                yield Input(self.today.isoformat(), id="date", classes="compact")
+                yield SafeInput(self.today.isoformat(), id="date", classes="compact")
             yield FieldError(id="date-error")
             yield Static("enter saves    escape cancels    tab to the date", classes="hint")
 

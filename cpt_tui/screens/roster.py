@@ -18,6 +18,7 @@ from ..core import labels
 from ..core.fees import dollars
 from ..core.models import Student, StudentForm
 from ..core.roster import Roster
+from ..core.text import plain
 from ..widgets.key_bar import KeyBar
 from ..widgets.virtual_table import Column as TableColumn
 from ..widgets.virtual_table import VirtualTable
@@ -155,7 +156,7 @@ class RosterScreen(CptScreen):
         def cells(student_id: str) -> list[Text]:
             s = roster.by_id[student_id]
             style = "dim" if s.dropped else ""
-            return [Text(col.show(roster, s, today), style=style) for col in COLUMNS]
+            return [plain(col.show(roster, s, today), style=style) for col in COLUMNS]
 
         table.columns = self._columns()
         table.show([s.student_id for s in students], cells, keep=selected)

@@ -12,7 +12,9 @@ from textual.widgets import Input, Label, Static
 from ..core.models import Student, StudentForm
 from ..core.parse import explain
 from ..core.roster import Roster
+from ..core.text import plain
 from ..widgets.field_error import FieldError
+from ..widgets.safe_input import SafeInput
 from ..widgets.tick import Tick
 
 TEXT_FIELDS = (
@@ -44,11 +46,11 @@ class StudentFormScreen(ModalScreen[StudentForm | None]):
         form = StudentForm.of(self.original) if self.original else StudentForm()
         title = f"Edit {self.original.full_name}" if self.original else "Add a student"
         with Vertical(classes="dialog form"):
-            yield Label(title, classes="title")
+            yield Label(plain(title), classes="title")
             for name, label in TEXT_FIELDS:
                 with Horizontal(classes="field"):
                     yield Label(label, classes="label")
-                    yield Input(str(getattr(form, name)), id=name, classes="compact")
+                    yield SafeInput(str(getattr(form, name)), id=name, classes="compact")
                 yield FieldError(id=f"{name}-error")
             for name, label in FLAGS:
                 yield Tick(label, bool(getattr(form, name)), id=name)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
+from ..core.text import plain
+
 
 class FieldError(Static):
     """A one-line reason; hidden while empty."""
@@ -13,5 +15,5 @@ class FieldError(Static):
         self.display = False
 
     def show(self, reason: str) -> None:
-        self.update(reason)
+        self.update(plain(reason))  # it may quote what was typed: never markup
         self.display = bool(reason)

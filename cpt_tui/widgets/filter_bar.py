@@ -7,10 +7,12 @@ from collections.abc import Callable
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Input, Label
+from textual.widgets import Label
+
+from .safe_input import SafeInput
 
 
-class FilterInput(Input):
+class FilterInput(SafeInput):
     """Filter as you type; `enter` keeps the filter, `escape` clears it.
 
     What it changes is done at once, not through messages: the row list, the filter line

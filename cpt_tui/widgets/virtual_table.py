@@ -19,6 +19,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from ..core.text import plain
+
 GAP = 1
 """Cells between columns."""
 ROWS_KEPT = 1000
@@ -216,7 +218,7 @@ class VirtualTable(ScrollView, can_focus=True):
         """A row's cells as drawn (rendered once per `show`)."""
         cells = self._rows.get(key)
         if cells is None:
-            cells = [c if isinstance(c, Text) else Text(c) for c in self._render_row(key)]
+            cells = [c if isinstance(c, Text) else plain(c) for c in self._render_row(key)]
             self._rows.set(key, cells)
         return cells
 

@@ -89,6 +89,11 @@ def build_parser() -> argparse.ArgumentParser:
     imp = commands.add_parser("import", parents=[common], help="import a roster (or attempts) CSV")
     imp.add_argument("file", type=Path, metavar="FILE.csv")
     imp.add_argument("--attempts", action="store_true", help="the file holds assessment attempts")
+    imp.add_argument(
+        "--practice",
+        action="store_true",
+        help="the file holds practice-test scores (attempts layout; never charged, never a pass)",
+    )
     imp.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
     exp = commands.add_parser("export", parents=[common], help="export the roster to CSV")
     exp.add_argument(
@@ -103,6 +108,17 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument(
         "--summary", action="store_true", help="leave out the line per student: totals only"
     )
+    day = commands.add_parser(
+        "testday", parents=[common], help="who may sit which module on a day, and the fees"
+    )
+    day.add_argument("date", nargs="?", metavar="DATE", help="YYYY-MM-DD (default today)")
+    day.add_argument("--section", help="only this section")
+    day.add_argument("--dropped", action="store_true", help="include dropped students")
+    day.add_argument(
+        "--csv", metavar="FILE|-", help="write the list as CSV instead (- for standard output)"
+    )
+    day.add_argument("--no-bom", action="store_true", help="leave out the UTF-8 byte-order mark")
+    day.add_argument("--force", action="store_true", help="overwrite an existing file")
     log = commands.add_parser("log", parents=[common], help="recent changes from the audit trail")
     log.add_argument("-n", "--count", type=int, default=20, help="how many (default 20)")
     return parser
@@ -141,7 +157,9 @@ def run(args: argparse.Namespace) -> int:
     # would only walk the store's 30,000 records again and again (a tenth of an export).
     gc.disable()
     if command == "import":
-        return run_import(store, args.file, attempts=args.attempts, dry_run=args.dry_run)
+        return run_import(
+            store, args.file, attempts=args.attempts, practice=args.practice, dry_run=args.dry_run
+        )
     if command == "export":
         return run_export(
             store, args.file, attempts=args.attempts, bom=not args.no_bom, force=args.force
@@ -157,6 +175,8 @@ def run(args: argparse.Namespace) -> int:
             summary_only=args.summary,
         )
         return EXIT_OK
+    if command == "testday":
+        return run_testday(store, args)
     if command == "log":
         store.refresh()  # a damaged store is refused here as by every other command
         for entry in store.audit(max(args.count, 1)):
@@ -220,15 +240,23 @@ def dated_demo(target: Path, today: date) -> None:
         handle.write(orjson.dumps(data))
 
 
-def run_import(store: Store, file: Path, *, attempts: bool, dry_run: bool) -> int:
+def run_import(
+    store: Store, file: Path, *, attempts: bool, dry_run: bool, practice: bool = False
+) -> int:
+    if attempts and practice:
+        raise Refused("--attempts and --practice: choose one (a kind column can mix them)")
     try:
         data = file.read_bytes()
     except OSError as exc:
         raise Refused(f"cannot read {file}: {exc.strerror}") from None
-    do = store.import_attempts if attempts else store.import_roster
-    plan = do(data, dry_run=dry_run)
+    if attempts or practice:
+        plan = store.import_attempts(data, dry_run=dry_run, practice=practice)
+    else:
+        plan = store.import_roster(data, dry_run=dry_run)
     for line in plan.error_lines():
         say(f"{file}: {line}", err=True)
+    for line in plan.early_lines():
+        say(f"{file}: {line}")
     if not plan.ok:
         say(f"cpt-tui: nothing imported: {plan.summary()}", err=True)
         return EXIT_REFUSED
@@ -256,4 +284,38 @@ def run_export(store: Store, file: str | None, *, attempts: bool, bom: bool, for
         raise Refused(f"{path} exists; use --force to overwrite it") from None
     count = len(store.roster.attempts if attempts else store.roster.students)
     say(f"wrote {count} {'attempts' if attempts else 'students'} to {path}")
+    return EXIT_OK
+
+
+def run_testday(store: Store, args: argparse.Namespace) -> int:
+    """The test day's list and totals, or its CSV (`--csv`)."""
+    from .core.testday import day_csv_rows
+    from .testday import NoSuchSection, day_rows, format_day
+
+    if args.date:
+        try:
+            on = date.fromisoformat(args.date.strip())
+        except ValueError:
+            raise Refused(f"{args.date!r} is not a date: use YYYY-MM-DD") from None
+    else:
+        on = store.today()
+    try:
+        rows = day_rows(store.roster, on, show_dropped=args.dropped, section=args.section)
+    except NoSuchSection as exc:
+        raise Refused(str(exc)) from None
+    if args.csv is None:
+        sys.stdout.write("\n".join(format_day(rows, on, args.section)) + "\n")
+        return EXIT_OK
+    text = write_csv(day_csv_rows(rows), bom=not args.no_bom)
+    if args.csv == "-":
+        if sys.stdout.isatty():  # a person reads it: names are shown, never obeyed
+            text = "".join(printable(line) + "\r\n" for line in text.split("\r\n")[:-1])
+        sys.stdout.write(text)
+        return EXIT_OK
+    path = Path(args.csv)
+    try:
+        write_new_file(path, text, overwrite=args.force, mode=store.storage.file_mode())
+    except FileExistsError:
+        raise Refused(f"{path} exists; use --force to overwrite it") from None
+    say(f"wrote {len(rows)} rows to {path}")
     return EXIT_OK

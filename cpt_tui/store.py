@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 from pydantic import TypeAdapter, ValidationError
 
 from .core.csvio import ImportPlan, plan_attempts_import, plan_roster_import
-from .core.models import Attempt, FeeSchedule, Student, StudentForm
+from .core.models import Attempt, FeeSchedule, RetakePolicy, Student, StudentForm
 from .core.parse import explain
 from .core.roster import Roster
 from .storage import (
@@ -30,7 +30,12 @@ from .storage import (
     identity,
 )
 
-KEYS = {"students": "student_id", "attempts": "attempt_id", "fees": "effective_from"}
+KEYS = {
+    "students": "student_id",
+    "attempts": "attempt_id",
+    "fees": "effective_from",
+    "retakes": "effective_from",
+}
 """Each table's natural key: what undo and the import match records on."""
 
 
@@ -193,7 +198,7 @@ class Transaction:
         self._data["audit"] = audit
 
 
-def _dump(model: Student | Attempt | FeeSchedule) -> dict[str, Any]:
+def _dump(model: Student | Attempt | FeeSchedule | RetakePolicy) -> dict[str, Any]:
     return model.model_dump(mode="json")
 
 
@@ -207,6 +212,7 @@ def _model(kind: type[M], doc: dict[str, Any] | None) -> M | None:
 _STUDENTS = TypeAdapter(list[Student])
 _ATTEMPTS = TypeAdapter(list[Attempt])
 _FEES = TypeAdapter(list[FeeSchedule])
+_RETAKES = TypeAdapter(list[RetakePolicy])
 
 
 @contextlib.contextmanager
@@ -294,10 +300,21 @@ class Store:
             attempts = _ATTEMPTS.validate_python(list(data.get(table, {}).values()))
             table = "fees"
             fee_history = self._fee_history(data)
+            table = "retakes"
+            retake_policies = self._retake_policies(data)
         except ValidationError as exc:
             self.storage.refuse(f"a record in {table} is damaged ({exc.error_count()} errors)")
         students.sort(key=lambda s: s.student_id)
-        return Roster(tuple(students), tuple(attempts), fee_history)
+        return Roster(
+            tuple(students), tuple(attempts), fee_history, retake_policies=retake_policies
+        )
+
+    def _retake_policies(self, data: dict[str, Any]) -> tuple[RetakePolicy, ...]:
+        policies = sorted(
+            _RETAKES.validate_python(list(data.get("retakes", {}).values())),
+            key=lambda p: p.effective_from,
+        )
+        return Roster().retake_policies + tuple(policies)
 
     def _fee_history(self, data: dict[str, Any]) -> tuple[FeeSchedule, ...]:
         fees = sorted(
@@ -340,6 +357,7 @@ class Store:
                 {k: _model(Student, d) for k, d in tx.staged.get("students", {}).items()},
                 {k: _model(Attempt, d) for k, d in tx.staged.get("attempts", {}).items()},
                 self._fee_history(work) if "fees" in tx.staged else None,
+                self._retake_policies(work) if "retakes" in tx.staged else None,
             )
             if undoable:
                 after = {t: {k: tx.staged[t][k] for k in keys} for t, keys in tx.before.items()}
@@ -418,10 +436,13 @@ class Store:
         *,
         correct: int | None = None,
         percent: Decimal | None = None,
+        practice: bool = False,
     ) -> Attempt:
-        """Record one sitting, charged at the assessment fee in force now."""
+        """Record one sitting, charged at the assessment fee in force now; a practice test
+        is never charged."""
         score = f"{correct}" if correct is not None else f"{percent}%"
-        with self._change("record", f"{student_id} {module} {score} on {taken_on}") as tx:
+        action = "record practice" if practice else "record"
+        with self._change(action, f"{student_id} {module} {score} on {taken_on}") as tx:
             self._student(tx, student_id)
             roster = tx.roster
             spec = next(m for m in roster.modules if m.key == module)
@@ -436,8 +457,9 @@ class Store:
                     correct=correct,
                     questions=spec.questions if correct is not None else None,
                     percent=percent,
-                    fee=roster.fees.assessment,
+                    fee=Decimal("0.00") if practice else roster.fees.assessment,
                     recorded_at=self.clock(),
+                    kind="practice" if practice else "assessment",
                 )
             except ValidationError as exc:
                 raise InvalidFields(explain(exc)) from None
@@ -470,23 +492,62 @@ class Store:
             tx.put("fees", _dump(schedule))
             return schedule
 
+    def set_retake_policy(
+        self,
+        wait_days: int,
+        long_wait_days: int,
+        long_wait_from: int,
+        readiness_margin: Decimal,
+    ) -> RetakePolicy:
+        """A new retake policy and readiness margin from now on; a failure before now keeps
+        the wait of the policy in force on its date."""
+        detail = (
+            f"wait {wait_days} days, {long_wait_days} from failure {long_wait_from}, "
+            f"readiness margin {readiness_margin}"
+        )
+        with self._change("retake policy", detail) as tx:
+            try:
+                policy = RetakePolicy(
+                    wait_days=wait_days,
+                    long_wait_days=long_wait_days,
+                    long_wait_from=long_wait_from,
+                    readiness_margin=readiness_margin,
+                    effective_from=self.clock(),
+                )
+            except ValidationError as exc:
+                raise InvalidFields(explain(exc)) from None
+            tx.put("retakes", _dump(policy))
+            return policy
+
     # -- imports --------------------------------------------------------------------------
 
     def import_roster(self, data: bytes, *, dry_run: bool = False) -> ImportPlan:
         """Check every row, then write all of them or none. The plan says what happened."""
         return self._import(data, dry_run, "students")
 
-    def import_attempts(self, data: bytes, *, dry_run: bool = False) -> ImportPlan:
-        return self._import(data, dry_run, "attempts")
+    def import_attempts(
+        self, data: bytes, *, dry_run: bool = False, practice: bool = False
+    ) -> ImportPlan:
+        """Attempts (a `kind` column may mark practice tests), or with `practice` every row
+        as a practice test."""
+        return self._import(data, dry_run, "attempts", practice=practice)
 
-    def _import(self, data: bytes, dry_run: bool, table: str) -> ImportPlan:
-        with self._change("import", table) as tx:
+    def _import(
+        self, data: bytes, dry_run: bool, table: str, *, practice: bool = False
+    ) -> ImportPlan:
+        with self._change("import", "practice" if practice else table) as tx:
             roster = tx.roster
             if table == "students":
                 plan = plan_roster_import(data, roster, roster.fees)
             else:
                 plan = plan_attempts_import(
-                    data, roster, roster.fees, self.today(), self.clock(), new_attempt_id
+                    data,
+                    roster,
+                    roster.fees,
+                    self.today(),
+                    self.clock(),
+                    new_attempt_id,
+                    practice=practice,
                 )
             if dry_run or not plan.ok:
                 return plan

@@ -50,6 +50,7 @@ def test_roster_export_columns_are_exactly_the_specs(demo_store: Store) -> None:
         "percent",
         "passed",
         "fee",
+        "kind",
     ]
 
 
@@ -90,6 +91,7 @@ def test_attempts_export(demo_store: Store) -> None:
             "percent": "75.9",
             "passed": "no",
             "fee": "22.00",
+            "kind": "assessment",
         },
         {
             "student_id": "S1008",
@@ -99,6 +101,7 @@ def test_attempts_export(demo_store: Store) -> None:
             "percent": "77.1",
             "passed": "yes",
             "fee": "22.00",
+            "kind": "assessment",
         },
     ]
 

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import ValidationError
 
@@ -18,8 +18,9 @@ from .catalog import find_module
 from .fees import FeeLine
 from .models import Attempt, FeeSchedule, Student, one_decimal
 from .parse import explain, parse_bool, parse_date, parse_money, parse_score
+from .retakes import eligibility
 from .roster import Roster
-from .standing import passes
+from .standing import module_standing, passes
 
 BOM = "\ufeff"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -87,7 +88,7 @@ def roster_rows(roster: Roster) -> Iterator[list[str]]:
         yield row
 
 
-ATTEMPTS_HEADER = ["student_id", "module", "date", "correct", "percent", "passed", "fee"]
+ATTEMPTS_HEADER = ["student_id", "module", "date", "correct", "percent", "passed", "fee", "kind"]
 
 
 def attempt_percent(attempt: Attempt) -> str:
@@ -99,15 +100,24 @@ def attempt_percent(attempt: Attempt) -> str:
 
 
 def attempts_rows(roster: Roster) -> Iterator[list[str]]:
-    """The long export: one row per attempt, in student then date order."""
+    """The long export: one row per attempt, in student then module then date order; a
+    practice test (kind `practice`) has `passed` empty and fee 0.00."""
     yield ATTEMPTS_HEADER
     for student in roster.students:
         st = roster.standings[student.student_id]
         for ms in st.modules.values():
-            for a in ms.attempts:
+            attempts = ms.attempts
+            if ms.practice:
+                attempts = tuple(sorted(attempts + ms.practice, key=_taken))
+            for a in attempts:
                 correct = "" if a.correct is None else str(a.correct)
                 row = [neutralise(a.student_id), a.module, a.taken_on.isoformat(), correct]
-                yield row + [attempt_percent(a), _yes(passes(ms.module, a.score)), _money(a.fee)]
+                passed = "" if a.practice else _yes(passes(ms.module, a.score))
+                yield row + [attempt_percent(a), passed, _money(a.fee), a.kind]
+
+
+def _taken(attempt: Attempt) -> tuple[date, datetime]:
+    return attempt.taken_on, attempt.recorded_at
 
 
 def write_csv(rows: Iterable[list[str]], *, bom: bool = True) -> str:
@@ -144,6 +154,7 @@ ATTEMPT_ALIASES = {
     "correct": ["correct"],
     "percent": ["percent"],
     "fee": ["fee"],
+    "kind": ["kind"],
 }
 
 
@@ -214,6 +225,9 @@ class ImportPlan:
     errors: list[tuple[int, str]] = field(default_factory=list)
     """(line, reason) for every refused row."""
     unknown_columns: list[str] = field(default_factory=list)
+    early: list[tuple[int, str]] = field(default_factory=list)
+    """(line, what) for every assessment dated before the student may sit it: imported
+    (it happened), and named."""
 
     @property
     def ok(self) -> bool:
@@ -225,12 +239,18 @@ class ImportPlan:
             f"{len(self.new)} new, {len(self.updated)} updated, "
             f"{self.unchanged} unchanged, {len(self.errors)} rejected"
         )
+        if self.early:
+            count = len(self.early)
+            text += f"; {count} early retake{'s' if count != 1 else ''} (before eligibility)"
         if self.unknown_columns:
             text += "; ignored columns: " + ", ".join(self.unknown_columns)
         return text
 
     def error_lines(self) -> list[str]:
         return [f"line {line}: {reason}" for line, reason in self.errors]
+
+    def early_lines(self) -> list[str]:
+        return [f"line {line}: early retake: {what}" for line, what in self.early]
 
 
 def _reason(error: ValueError) -> str:
@@ -340,10 +360,14 @@ def plan_attempts_import(
     today: date,
     now: datetime,
     new_id: Callable[[], str],
+    *,
+    practice: bool = False,
 ) -> ImportPlan:
-    """Check every row of an attempts CSV; identical attempts already stored count unchanged."""
+    """Check every row of an attempts CSV; identical attempts already stored count unchanged.
+    `practice` takes every row as a practice test; otherwise a `kind` column may say so.
+    Assessments dated before the student may sit them are listed in `early`."""
     table = read_table(data, ATTEMPT_ALIASES, known=ATTEMPTS_HEADER)
-    plan = ImportPlan("attempts", unknown_columns=table.unknown)
+    plan = ImportPlan("practice" if practice else "attempts", unknown_columns=table.unknown)
     missing = [c for c in ("student_id", "module", "date") if c not in table.columns]
     if "correct" not in table.columns and "percent" not in table.columns:
         missing.append("correct or percent")
@@ -351,9 +375,12 @@ def plan_attempts_import(
         plan.errors.append((1, "missing columns: " + ", ".join(missing)))
         return plan
     stored = Counter(a.identity for a in roster.attempts)
+    lines: dict[str, int] = {}
     for line, row in table.rows:
         try:
-            attempt = _attempt_from_row(table, row, roster, schedule, today, now, new_id)
+            attempt = _attempt_from_row(
+                table, row, roster, schedule, today, now, new_id, practice=practice
+            )
         except ValueError as exc:  # pydantic's ValidationError included
             plan.errors.append((line, _reason(exc)))
             continue
@@ -362,7 +389,36 @@ def plan_attempts_import(
             plan.unchanged += 1
         else:
             plan.new.append(attempt)
+            lines[attempt.attempt_id] = line
+    if plan.ok:
+        plan.early = [
+            (lines[a.attempt_id], f"{a.student_id} {a.module} on {a.taken_on}: {why}")
+            for a, why in early_retakes(roster, plan.new)
+        ]
+        plan.early.sort()
     return plan
+
+
+def early_retakes(roster: Roster, new: list[Attempt]) -> list[tuple[Attempt, str]]:
+    """The new assessments dated before their student could sit them, each with the reason,
+    judged against the stored attempts and the other new ones taken before it."""
+    by_module: dict[tuple[str, str], list[Attempt]] = {}
+    for attempt in new:
+        if not attempt.practice:
+            by_module.setdefault((attempt.student_id, attempt.module), []).append(attempt)
+    found: list[tuple[Attempt, str]] = []
+    for (sid, key), added in by_module.items():
+        ms = roster.standings[sid].modules.get(key)
+        if ms is None:
+            continue
+        earlier = list(ms.attempts)
+        for attempt in sorted(added, key=lambda a: a.taken_on):
+            before = module_standing(ms.module, earlier, ms.supplement)
+            when = eligibility(before, attempt.taken_on, roster.retake_policies)
+            if not when.eligible:
+                found.append((attempt, f"eligible from {when.eligible_from}"))
+            earlier.append(attempt)
+    return found
 
 
 def _attempt_from_row(
@@ -373,6 +429,8 @@ def _attempt_from_row(
     today: date,
     now: datetime,
     new_id: Callable[[], str],
+    *,
+    practice: bool = False,
 ) -> Attempt:
     sid = table.cell(row, "student_id") or ""
     if sid not in roster.by_id:
@@ -392,8 +450,12 @@ def _attempt_from_row(
         correct, percent = parse_score(percent_text.removesuffix("%") + "%", module)
     else:
         raise ValueError("no score: fill in correct or percent")
+    kind = "practice" if practice else _kind(table.cell(row, "kind") or "")
     fee_text = table.cell(row, "fee") or ""
-    fee = parse_money(fee_text) if fee_text else schedule.assessment
+    if kind == "practice":
+        fee = Decimal("0.00")  # never charged, whatever the file says
+    else:
+        fee = parse_money(fee_text) if fee_text else schedule.assessment
     return Attempt(
         attempt_id=new_id(),
         student_id=sid,
@@ -404,4 +466,14 @@ def _attempt_from_row(
         percent=percent,
         fee=fee,
         recorded_at=now,
+        kind=kind,
     )
+
+
+def _kind(text: str) -> Literal["assessment", "practice"]:
+    folded = text.strip().casefold()
+    if folded in ("", "assessment"):
+        return "assessment"
+    if folded == "practice":
+        return "practice"
+    raise ValueError(f"kind {text!r} is not assessment or practice")

@@ -37,7 +37,11 @@ check: lint types test  ## format, lint, types and tests together
 snapshots: $(STAMP)  ## review, then accept, changed SVG snapshots
 	$(BIN)/python -m pytest tests/test_snapshots.py --snapshot-update
 
-bench: $(STAMP)
+$(VENV)/.bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	touch $(VENV)/.bench
+
+bench: $(VENV)/.bench  ## cpt-tui at 10,000 and 50,000 students beside VisiData (tmux; ~15 min)
 	$(BIN)/python bench/run.py
 
 clean:

@@ -58,11 +58,14 @@ def attempts_csv(size: int, seed: int = 8) -> bytes:
     return out.getvalue().encode()
 
 
-def build(path: Path, size: int) -> Path:
-    """A store at `path` holding `size` students and 2 x size attempts."""
+def build(
+    path: Path, size: int, roster: bytes | None = None, attempts: bytes | None = None
+) -> Path:
+    """A store at `path` holding `size` students and 2 x size attempts, imported from the
+    roster and attempts CSVs (made here unless given)."""
     store = Store(path, clock=lambda: NOW, user="bench")
-    assert store.import_roster(roster_csv(size)).ok
-    assert store.import_attempts(attempts_csv(size)).ok
+    assert store.import_roster(roster or roster_csv(size)).ok
+    assert store.import_attempts(attempts or attempts_csv(size)).ok
     return path
 
 

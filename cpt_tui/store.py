@@ -17,9 +17,19 @@ from typing import Any, TypeVar
 
 from pydantic import TypeAdapter, ValidationError
 
+from .core.credentials import credentials_of, noted
+from .core.credentials_csv import plan_credentials_import, plan_points_import
 from .core.csvio import ImportPlan, plan_attempts_import, plan_roster_import
-from .core.models import Attempt, FeeSchedule, RetakePolicy, Student, StudentForm
+from .core.models import (
+    Attempt,
+    FeeSchedule,
+    PointsEntry,
+    RetakePolicy,
+    Student,
+    StudentForm,
+)
 from .core.parse import explain
+from .core.recert import RenewalRefused, renewed
 from .core.roster import Roster
 from .storage import (
     META,
@@ -475,17 +485,27 @@ class Store:
     # -- fees ---------------------------------------------------------------------------
 
     def set_fees(
-        self, registration: Decimal, assessment: Decimal, supplement: Decimal
+        self,
+        registration: Decimal,
+        assessment: Decimal,
+        supplement: Decimal,
+        recertification: Decimal | None = None,
     ) -> FeeSchedule:
-        """A new schedule from now on; what was recorded keeps the fee it was charged."""
+        """A new schedule from now on (recertification None: as it is now); what was
+        recorded keeps the fee it was charged."""
         detail = f"registration {registration}, assessment {assessment}, supplement {supplement}"
+        if recertification is not None:
+            detail += f", recertification {recertification}"
         with self._change("fees", detail) as tx:
+            if recertification is None:
+                recertification = tx.roster.fees.recertification
             try:
                 schedule = FeeSchedule(
                     registration=registration,
                     assessment=assessment,
                     supplement=supplement,
                     effective_from=self.clock(),
+                    recertification=recertification,
                 )
             except ValidationError as exc:
                 raise InvalidFields(explain(exc)) from None
@@ -557,6 +577,82 @@ class Store:
                 tx.put(table, _dump(student.model_copy(update={"revision": student.revision + 1})))
             tx.detail = f"{table}: {plan.summary()}"
             return plan
+
+    # -- after the course: credentials, recertification points, renewals (core/recert.py) ---
+
+    def record_credential(
+        self, student_id: str, key: str, certificate_number: str | None, verified_on: date | None
+    ) -> Student:
+        """A credential's certificate number and verification (by this account)."""
+        with self._change("credential", f"{student_id} {key}") as tx:
+            self._student(tx, student_id)
+            earned = {c.key: c for c in credentials_of(tx.roster.standings[student_id])}
+            if key not in earned:
+                raise StoreError(f"{student_id} has not earned that credential")
+            try:
+                student = noted(
+                    earned[key].student,
+                    key,
+                    certificate_number,
+                    verified_on,
+                    self.user,
+                    earned_on=earned[key].earned_on,
+                    today=self.today(),
+                )
+            except ValueError as exc:
+                raise InvalidFields({"credential": str(exc)}) from None
+            return self._put_student(tx, student)
+
+    def add_points(self, student_id: str, entry: PointsEntry) -> Student:
+        """One recertification points entry for a CPT holder (not dated in the future)."""
+        with self._change("points", f"{student_id} {entry.points} {entry.category}") as tx:
+            student = self._student(tx, student_id)
+            if tx.roster.standings[student_id].cpt_certified_on is None:
+                raise StoreError(f"{student.full_name} holds no CPT: points count toward renewal")
+            if entry.earned_on > self.today():
+                raise InvalidFields({"earned_on": f"{entry.earned_on} is in the future"})
+            return self._put_student(
+                tx, student.model_copy(update={"points": (*student.points, entry)})
+            )
+
+    def recertify(self, student_id: str, on: date) -> Student:
+        """Renew a CPT on `on` (not in the future), charged the recertification fee in force
+        now; refused (StoreError) with every reason when the rules do not allow it."""
+        with self._change("recertify", f"{student_id} on {on}") as tx:
+            self._student(tx, student_id)
+            if on > self.today():
+                raise StoreError(f"cannot renew on {on}: that is in the future")
+            try:
+                student = renewed(tx.roster.standings[student_id], on, tx.roster.fees)
+            except RenewalRefused as exc:
+                raise StoreError(str(exc)) from None
+            return self._put_student(tx, student)
+
+    def import_credentials(self, data: bytes, *, dry_run: bool = False) -> ImportPlan:
+        """Certificate numbers and verifications, all rows or none."""
+        with self._change("import", "credentials") as tx:
+            plan = plan_credentials_import(data, tx.roster, self.user, self.today())
+            return self._write_students(tx, plan, dry_run)
+
+    def import_points(self, data: bytes, *, dry_run: bool = False) -> ImportPlan:
+        """Recertification points (and renewals, as `export --points` writes them)."""
+        with self._change("import", "points") as tx:
+            return self._write_students(
+                tx, plan_points_import(data, tx.roster, self.today()), dry_run
+            )
+
+    def _write_students(self, tx: Transaction, plan: ImportPlan, dry_run: bool) -> ImportPlan:
+        if dry_run or not plan.ok:
+            return plan
+        for student in plan.students.values():
+            self._put_student(tx, student)
+        tx.detail = f"{plan.kind}: {plan.summary()}"
+        return plan
+
+    def _put_student(self, tx: Transaction, student: Student) -> Student:
+        saved = student.model_copy(update={"revision": student.revision + 1})
+        tx.put("students", _dump(saved))
+        return saved
 
     # -- undo ---------------------------------------------------------------------------
 

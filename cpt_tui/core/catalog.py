@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from .models import FeeSchedule, Module, RetakePolicy
+from .models import FeeSchedule, Module, PointsCategory, RetakePolicy
 
 CERTIFICATION_NAME = "Certified Production Technician (CPT 4.0)"
 CERTIFICATION_YEARS = 5
@@ -13,6 +13,16 @@ CERTIFICATION_YEARS = 5
 RECERTIFICATION_WINDOW_DAYS = 90
 """Recertification opens this many days before expiry: such a CPT is flagged."""
 RECERTIFICATION_POINTS = 100
+"""Points a CPT holder needs, earned within the current validity, to renew."""
+POINTS_CATEGORIES: dict[PointsCategory, str] = {
+    "education": "continuing education",
+    "certification": "industry certification",
+    "employment": "employment in a manufacturing role",
+    "other": "extra (other activities MSSC accepts)",
+}
+"""MSSC's four recertification categories, as an instructor reads them."""
+CPT_CREDENTIAL = "cpt"
+"""The full CPT's credential key (beside the module keys) in files and profiles."""
 
 MODULES: tuple[Module, ...] = (
     Module(
@@ -130,7 +140,7 @@ DEFAULT_FEES = FeeSchedule(
     assessment=Decimal("22.00"),
     supplement=Decimal("70.00"),
     effective_from=datetime(2020, 6, 1),
-)
+)  # recertification: $75.00, FeeSchedule's default (so an older stored schedule has it too)
 """MSSC's published schedule; a school may edit it (each change applies from then on)."""
 
 DEFAULT_RETAKE_POLICY = RetakePolicy(

@@ -228,6 +228,9 @@ class ImportPlan:
     early: list[tuple[int, str]] = field(default_factory=list)
     """(line, what) for every assessment dated before the student may sit it: imported
     (it happened), and named."""
+    students: dict[str, Student] = field(default_factory=dict)
+    """Student ID -> the record to write, for imports that change students in place
+    (credentials, points): every row's change to one student, together."""
 
     @property
     def ok(self) -> bool:

@@ -19,16 +19,19 @@ def dollars(amount: Decimal) -> str:
 
 @dataclass(frozen=True, slots=True)
 class FeeLine:
-    """Registration, assessments and supplements, each at the fee charged when recorded."""
+    """Registration, assessments, supplements and CPT renewals, each at the fee charged
+    when recorded."""
 
     registration: Decimal = ZERO
     assessments: Decimal = ZERO
     supplements: Decimal = ZERO
     attempts: int = 0
+    recertification: Decimal = ZERO
+    """CPT renewals (after the course; zero for nearly every student)."""
 
     @property
     def total(self) -> Decimal:
-        return self.registration + self.assessments + self.supplements
+        return self.registration + self.assessments + self.supplements + self.recertification
 
     def __add__(self, other: FeeLine) -> FeeLine:
         return FeeLine(
@@ -36,6 +39,7 @@ class FeeLine:
             self.assessments + other.assessments,
             self.supplements + other.supplements,
             self.attempts + other.attempts,
+            self.recertification + other.recertification,
         )
 
 
@@ -48,6 +52,7 @@ def student_fees(student: Student, attempts: Iterable[Attempt]) -> FeeLine:
         assessments=sum((a.fee for a in attempts), ZERO),
         supplements=sum(student.supplements.values(), ZERO),
         attempts=len(attempts),
+        recertification=sum((r.fee for r in student.renewals), ZERO),
     )
 
 
@@ -59,6 +64,7 @@ def total(lines: Iterable[FeeLine]) -> FeeLine:
         sum((line.assessments for line in lines), ZERO),
         sum((line.supplements for line in lines), ZERO),
         sum(line.attempts for line in lines),
+        sum((line.recertification for line in lines), ZERO),
     )
 
 

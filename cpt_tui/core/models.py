@@ -25,8 +25,17 @@ EMAIL_PATTERN = (
 )
 """An email address, or nothing."""
 
+STATE_ID_PATTERN = r"^[A-Za-z0-9]{0,20}$"
+"""A state student ID (SSID, SASID): letters and digits only, or nothing."""
+CERTIFICATE_NUMBER_PATTERN = r"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,38}[A-Za-z0-9])?)?$"
+"""An MSSC certificate number as printed: letters, digits and inner hyphens, or nothing."""
+GRAD_YEARS = (1940, 2100)
+"""A graduation (cohort) year, four digits, within these years (inclusive)."""
+
 PATTERN_REASONS = {
     STUDENT_ID_PATTERN: "must be letters and digits (also . _ -), at most 32",
+    STATE_ID_PATTERN: "must be letters and digits only, at most 20",
+    CERTIFICATE_NUMBER_PATTERN: "must be letters and digits (hyphens inside), at most 40",
     PLAIN_PATTERN: "must not contain control characters or spaces at either end",
     EMAIL_PATTERN: "is not an email address (name@school.edu)",
 }
@@ -56,12 +65,49 @@ class Module(_Frozen):
 
 
 class FeeSchedule(_Frozen):
-    """The three fees in force from a moment on."""
+    """The fees in force from a moment on."""
 
     registration: Money
     assessment: Money
     supplement: Money
     effective_from: datetime
+    recertification: Money = Decimal("75.00")
+    """Renewing a CPT: MSSC's published fee (the catalog's default schedule takes it from
+    here). A schedule stored before this fee was kept reads it, as it was in force then."""
+
+
+PointsCategory = Literal["education", "certification", "employment", "other"]
+"""MSSC's recertification categories (the catalog describes each)."""
+MAX_ENTRY_POINTS = 1000
+"""The most points one entry may carry (a typo guard: a renewal needs 100 in all)."""
+Note = Annotated[str, Field(max_length=120, pattern=PLAIN_PATTERN)]
+
+
+class PointsEntry(_Frozen):
+    """Recertification points earned on a day, in one of MSSC's categories."""
+
+    earned_on: date
+    category: PointsCategory
+    points: int = Field(ge=1, le=MAX_ENTRY_POINTS)
+    note: Note = ""
+
+
+class Renewal(_Frozen):
+    """A CPT renewed on a day, at the recertification fee in force then."""
+
+    renewed_on: date
+    fee: Money
+
+
+class CredentialNote(_Frozen):
+    """What MSSC issued for one credential: its certificate number, and who checked it
+    against MSSC's records and when (empty until someone does)."""
+
+    certificate_number: Annotated[str, Field(max_length=40, pattern=CERTIFICATE_NUMBER_PATTERN)] = (
+        ""
+    )
+    verified_on: date | None = None
+    verified_by: Annotated[str, Field(max_length=64, pattern=PLAIN_PATTERN)] = ""
 
 
 class RetakePolicy(_Frozen):
@@ -93,6 +139,15 @@ class Student(_Frozen):
     """Module key -> the supplement fee charged when it was bought."""
     revision: int = 0
     """Raised by the store on every save; a save from an older revision is refused."""
+    state_id: Annotated[str, Field(max_length=20, pattern=STATE_ID_PATTERN)] = ""
+    """The state's student ID (SSID/SASID) that credential reports are keyed on."""
+    grad_year: int | None = Field(default=None, ge=GRAD_YEARS[0], le=GRAD_YEARS[1])
+    credentials: dict[str, CredentialNote] = Field(default_factory=dict)
+    """Credential key (a module key or `cpt`) -> its certificate number and verification."""
+    points: tuple[PointsEntry, ...] = ()
+    """Recertification points, in the order they were entered."""
+    renewals: tuple[Renewal, ...] = ()
+    """CPT renewals, oldest first."""
 
     @property
     def registered(self) -> bool:
@@ -184,12 +239,15 @@ class StudentForm(BaseModel):
     term: str = ""
     registered: bool = False
     dropped: bool = False
+    state_id: str = ""
+    grad_year: str = ""
 
     @classmethod
     def of(cls, student: Student) -> StudentForm:
         return cls(
             **student.model_dump(include={"student_id", "first_name", "last_name"}),
-            **student.model_dump(include={"email", "section", "term"}),
+            **student.model_dump(include={"email", "section", "term", "state_id"}),
+            grad_year="" if student.grad_year is None else str(student.grad_year),
             registered=student.registered,
             dropped=student.dropped,
         )
@@ -204,6 +262,9 @@ class StudentForm(BaseModel):
         if self.registered:
             fee = original.registration_fee if original and original.registered else None
             fee = fee if fee is not None else schedule.registration
+        kept = (
+            original.model_dump(include={"credentials", "points", "renewals"}) if original else {}
+        )
         return Student(
             student_id=self.student_id,
             first_name=self.first_name,
@@ -215,4 +276,19 @@ class StudentForm(BaseModel):
             status="dropped" if self.dropped else "active",
             supplements=dict(original.supplements) if original else {},
             revision=original.revision if original else 0,
+            state_id=self.state_id,
+            grad_year=grad_year(self.grad_year),
+            **kept,
         )
+
+
+GRAD_YEAR_REASON = f"must be a four-digit year from {GRAD_YEARS[0]} to {GRAD_YEARS[1]}"
+
+
+def grad_year(text: str) -> int | None:
+    """A typed graduation year: None when empty, the year when four digits, else 0 (which
+    the model refuses, naming the field: `02027` or `27` is not a year as typed)."""
+    text = text.strip()
+    if not text:
+        return None
+    return int(text) if len(text) == 4 and text.isascii() and text.isdigit() else 0

@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 from pydantic import ValidationError
 
-from .models import CENT, PATTERN_REASONS, Module
+from .models import CENT, GRAD_YEAR_REASON, PATTERN_REASONS, Module
 
 _PERCENT = re.compile(r"^(\d{1,3}(?:\.\d{1,2})?)\s*%?$")
 _COUNT = re.compile(r"^\d{1,3}$")
@@ -120,7 +120,11 @@ _LABELS = {
     "student_id": "student ID",
     "first_name": "first name",
     "last_name": "last name",
+    "state_id": "state ID",
+    "grad_year": "graduation year",
 }
+_FIELD_REASONS = {"grad_year": GRAD_YEAR_REASON}
+"""Fields whose every refusal has one reason, whatever pydantic found wrong."""
 
 
 def explain(error: ValidationError) -> dict[str, str]:
@@ -130,7 +134,9 @@ def explain(error: ValidationError) -> dict[str, str]:
         field = str(item["loc"][0]) if item["loc"] else ""
         kind = item["type"]
         ctx = item.get("ctx") or {}
-        if kind == "string_too_short":
+        if field in _FIELD_REASONS:
+            reason = _FIELD_REASONS[field]
+        elif kind == "string_too_short":
             reason = "is required"
         elif kind == "string_too_long":
             reason = f"is longer than {ctx.get('max_length')} characters"

@@ -11,7 +11,7 @@ from fractions import Fraction
 from functools import lru_cache
 
 from .catalog import CERTIFICATION_YEARS, MODULES, RECERTIFICATION_WINDOW_DAYS
-from .models import Attempt, Module, Student
+from .models import Attempt, Module, Renewal, Student
 
 
 def passes(module: Module, score: Fraction) -> bool:
@@ -35,6 +35,25 @@ def add_years(day: date, years: int) -> date:
 def expires_on(certified_on: date) -> date:
     """A certificate earned on `certified_on` is valid until this date."""
     return add_years(certified_on, CERTIFICATION_YEARS)
+
+
+def renewals_since(certified_on: date, renewals: Sequence[Renewal]) -> list[Renewal]:
+    """The renewals of the CPT certified on `certified_on`, oldest first (one dated before
+    it belonged to a CPT since lost, e.g. its passing attempt was deleted)."""
+    return sorted((r for r in renewals if r.renewed_on >= certified_on), key=_renewed_on)
+
+
+def _renewed_on(renewal: Renewal) -> date:
+    return renewal.renewed_on
+
+
+def cpt_expiry(certified_on: date, renewals: Sequence[Renewal] = ()) -> date:
+    """A CPT's expiry: five years from certification, each renewal five more years from the
+    expiry it replaced (certified 2024-02-29: 2029-02-28, renewed: 2034-02-28)."""
+    expiry = expires_on(certified_on)
+    for _ in renewals_since(certified_on, renewals):
+        expiry = expires_on(expiry)
+    return expiry
 
 
 class CptStatus(Enum):
@@ -80,7 +99,10 @@ class Standing:
 
     @property
     def cpt_expires_on(self) -> date | None:
-        return expires_on(self.cpt_certified_on) if self.cpt_certified_on else None
+        """The full CPT's expiry, renewals applied; None without a CPT."""
+        if self.cpt_certified_on is None:
+            return None
+        return cpt_expiry(self.cpt_certified_on, self.student.renewals)
 
     @property
     def certificates(self) -> list[tuple[str, date]]:

@@ -1,4 +1,4 @@
-"""The store's verbs after the course: credentials, points and renewals (refusals change nothing)."""
+"""The store's verbs after the course: credentials, points, renewals; a refusal changes nothing."""
 
 from __future__ import annotations
 

@@ -119,6 +119,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     day.add_argument("--no-bom", action="store_true", help="leave out the UTF-8 byte-order mark")
     day.add_argument("--force", action="store_true", help="overwrite an existing file")
+    from .cli_credentials import add_options
+
+    add_options(imp, exp, rep, commands, common)
     log = commands.add_parser("log", parents=[common], help="recent changes from the audit trail")
     log.add_argument("-n", "--count", type=int, default=20, help="how many (default 20)")
     return parser
@@ -156,6 +159,10 @@ def run(args: argparse.Namespace) -> int:
     # A command runs once and exits, and makes next to no reference cycles: the collector
     # would only walk the store's 30,000 records again and again (a tenth of an export).
     gc.disable()
+    from . import cli_credentials
+
+    if cli_credentials.handles(args):
+        return cli_credentials.run(store, args)
     if command == "import":
         return run_import(
             store, args.file, attempts=args.attempts, practice=args.practice, dry_run=args.dry_run
@@ -235,6 +242,14 @@ def dated_demo(target: Path, today: date) -> None:
         ).isoformat()
     for entry in data.get("audit", {}).values():
         entry["at"] = (datetime.fromisoformat(entry["at"]) + shift).isoformat()
+    for student in data.get("students", {}).values():
+        for entry in student.get("points", ()):
+            entry["earned_on"] = (date.fromisoformat(entry["earned_on"]) + shift).isoformat()
+        for renewal in student.get("renewals", ()):
+            renewal["renewed_on"] = (date.fromisoformat(renewal["renewed_on"]) + shift).isoformat()
+        for note in student.get("credentials", {}).values():
+            if note.get("verified_on"):
+                note["verified_on"] = (date.fromisoformat(note["verified_on"]) + shift).isoformat()
     fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as handle:
         handle.write(orjson.dumps(data))

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from cpt_tui.core.credentials_csv import points_rows
 from cpt_tui.core.csvio import (
     ATTEMPTS_HEADER,
     CsvError,
@@ -32,7 +33,8 @@ SPEC_ROSTER_COLUMNS = (
         for k in ("safety", "quality", "production", "maintenance", "green")
     )
     + "core_passed,cpt_certified,cpt_certified_on,cpt_expires_on,"
-    "fee_registration,fee_assessments,fee_supplements,fee_total"
+    "fee_registration,fee_assessments,fee_supplements,fee_total,"
+    "state_id,grad_year,recert_points"
 ).split(",")
 
 
@@ -294,12 +296,15 @@ def test_round_trip_of_the_demo_gives_the_same_standings_and_fees(
 
 
 def assert_round_trip(roster: Roster, target: Path) -> None:
-    """Roster export + attempts export into an empty store: the same standings and fees."""
+    """Roster export + attempts export into an empty store: the same standings and fees
+    (and the points export after them: the same recertification points and renewals)."""
     from .conftest import fixed_clock
 
     copy = Store(target, clock=fixed_clock)
     assert copy.import_roster(write_csv(roster_rows(roster)).encode()).ok
     plan = copy.import_attempts(write_csv(attempts_rows(roster)).encode())
+    assert plan.ok, plan.errors
+    plan = copy.import_points(write_csv(points_rows(roster)).encode())
     assert plan.ok, plan.errors
     result = copy.roster
     today = date(2026, 11, 21)

@@ -37,37 +37,34 @@ def _by_name(student: Student) -> tuple[str, str, str]:
     return (student.last_name.casefold(), student.first_name.casefold(), student.student_id)
 
 
-class MissingValues(ValueError):
-    """A profile's required column is empty in some rows: every such row is named."""
+@dataclass(frozen=True, slots=True)
+class CredentialReport:
+    """The credentials report as rows, and what a profile's `required` columns left out."""
+
+    rows: list[list[str]]
+    """The header (unless the profile has none), then one row per credential."""
+    written: int
+    left_out: list[str]
+    """`E2002 cpt: no state_id`, for each credential left out for an empty required column."""
 
 
-def credentials_rows(roster: Roster, profile: Profile = GENERIC) -> Iterator[list[str]]:
-    """The credentials report, shaped by the profile; MissingValues (before any row is
-    yielded) when a required column is empty in a row."""
-    kept = credentials(roster, profile)
-    missing = [
-        f"{c.student.student_id} {c.key}: no {column}"
-        for c in kept
-        for column in profile.required
-        if not _value(c, column, profile)
-    ]
-    if missing:
-        shown = missing[:10] + ([f"and {len(missing) - 10} more"] if len(missing) > 10 else [])
-        raise MissingValues(
-            f"profile {profile.name!r} needs every row to have "
-            + ", ".join(profile.required)
-            + "; missing: "
-            + "; ".join(shown)
-        )
-    return _rows(kept, profile)
-
-
-def _rows(kept: list[Credential], profile: Profile) -> Iterator[list[str]]:
+def credential_report(roster: Roster, profile: Profile = GENERIC) -> CredentialReport:
+    """The credentials report shaped by the profile. A credential whose row would have an
+    empty required column (say a state ID the state keys on) is left out and named."""
+    rows: list[list[str]] = []
     if profile.header_row:
-        yield [neutralise(c.header) for c in profile.columns]
+        rows.append([neutralise(c.header) for c in profile.columns])
+    left_out: list[str] = []
     columns = profile.columns
-    for credential in kept:
-        yield [neutralise(_value(credential, c.value, profile)) for c in columns]
+    for credential in credentials(roster, profile):
+        empty = [c for c in profile.required if not _value(credential, c, profile)]
+        if empty:
+            left_out.append(
+                f"{credential.student.student_id} {credential.key}: no {', '.join(empty)}"
+            )
+            continue
+        rows.append([neutralise(_value(credential, c.value, profile)) for c in columns])
+    return CredentialReport(rows, len(rows) - profile.header_row, left_out)
 
 
 def _value(c: Credential, column: str, profile: Profile) -> str:

@@ -16,8 +16,9 @@ from pydantic import ValidationError
 
 from .catalog import find_module
 from .fees import FeeLine
-from .models import Attempt, FeeSchedule, Student, one_decimal
+from .models import Attempt, FeeSchedule, Student, grad_year, one_decimal
 from .parse import explain, parse_bool, parse_date, parse_money, parse_score
+from .recert import current_points
 from .retakes import eligibility
 from .roster import Roster
 from .standing import module_standing, passes
@@ -66,6 +67,7 @@ def roster_header(roster: Roster) -> list[str]:
         header += [f"{m.key}_supplement"]
     header += ["core_passed", "cpt_certified", "cpt_certified_on", "cpt_expires_on"]
     header += ["fee_registration", "fee_assessments", "fee_supplements", "fee_total"]
+    header += ["state_id", "grad_year", "recert_points"]
     return header
 
 
@@ -85,6 +87,12 @@ def roster_rows(roster: Roster) -> Iterator[list[str]]:
         row += [_day(st.cpt_certified_on), _day(st.cpt_expires_on)]
         row += [_money(v) for v in (fees.registration, fees.assessments, fees.supplements)]
         row.append(_money(fees.total))
+        points = current_points(st)
+        row += [
+            neutralise(student.state_id),
+            "" if student.grad_year is None else str(student.grad_year),
+        ]
+        row.append("" if points is None else str(points))
         yield row
 
 
@@ -146,6 +154,8 @@ ROSTER_ALIASES = {
     "term": ["term"],
     "registered": ["registered"],
     "status": ["status"],
+    "state_id": ["stateid", "statestudentid", "ssid", "sasid"],
+    "grad_year": ["gradyear", "graduationyear", "cohort", "cohortyear"],
 }
 ATTEMPT_ALIASES = {
     "student_id": ROSTER_ALIASES["student_id"],
@@ -321,10 +331,13 @@ def _roster_fields(
     name = table.cell(row, "name")
     if name is not None:
         fields["first_name"], fields["last_name"] = _split_name(name)
-    for column in ("first_name", "last_name", "email", "section", "term"):
+    for column in ("first_name", "last_name", "email", "section", "term", "state_id"):
         value = table.cell(row, column)
         if value is not None:
             fields[column] = value
+    year = table.cell(row, "grad_year")
+    if year is not None:
+        fields["grad_year"] = grad_year(year)
     registered = table.cell(row, "registered")
     if registered is not None:
         try:

@@ -84,7 +84,8 @@ class Profile:
     """Only these credential keys; None: every one."""
     verified_only: bool = False
     required: tuple[str, ...] = ()
-    """Generic columns that must not be empty in any row written (e.g. a state ID)."""
+    """Generic columns a row must fill (e.g. the state ID a state keys on): a credential
+    whose row would leave one empty is left out of the report, and named."""
     constants: dict[str, str] = field(default_factory=dict)
     codes: dict[str, str] = field(default_factory=dict)
 

@@ -99,6 +99,13 @@ def recertification(st: Standing, on: date) -> Recertification | None:
     )
 
 
+def current_points(st: Standing) -> int | None:
+    """The points within the current validity (every stored entry is dated on or before
+    the day it was entered); None without a CPT."""
+    found = recertification(st, date.max)
+    return None if found is None else found.points
+
+
 def points_within(entries: tuple[PointsEntry, ...], first: date, last: date) -> int:
     """The points dated from `first` to `last`, both days included."""
     return sum(e.points for e in entries if first <= e.earned_on <= last)

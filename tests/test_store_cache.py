@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from cpt_tui.core.catalog import MODULE_KEYS
 from cpt_tui.core.models import StudentForm
-from cpt_tui.core.roster import Roster
+from cpt_tui.core.roster import Roster, class_summary, fee_totals
 from cpt_tui.store import Store, StoreError
 
 from .conftest import FIXTURES, fixed_clock
@@ -33,6 +33,7 @@ operations = st.lists(
             st.just("undo"),
         ),
         st.tuples(st.just("other"), st.sampled_from(IDS)),
+        st.tuples(st.just("drop"), st.sampled_from(IDS), st.booleans()),
     ),
     max_size=12,
 )
@@ -73,6 +74,11 @@ def test_the_cached_roster_always_equals_a_fresh_read(tmp_path_factory, ops) -> 
                 store.save_student(StudentForm(student_id=op[1], first_name="New", last_name="One"))
             elif op[0] == "delete":
                 store.delete_student(op[1])
+            elif op[0] == "drop":  # dropped or back: in or out of the unfiltered figures
+                student = store.roster.by_id.get(op[1])
+                if student is not None:
+                    form = StudentForm.of(student).model_copy(update={"dropped": op[2]})
+                    store.save_student(form, student)
             elif op[0] == "undo":
                 store.undo()
             else:  # another process changes the file: the next change must start from it
@@ -81,6 +87,27 @@ def test_the_cached_roster_always_equals_a_fresh_read(tmp_path_factory, ops) -> 
             pass
         store.refresh()
         assert snapshot(store.roster) == snapshot(Store(path).roster)
+        assert kept_figures(store.roster) == added_up(Store(path).roster)
+
+
+def kept_figures(roster: Roster) -> list[object]:
+    """The class figures the screens show unfiltered, from the tallies a change carries over
+    (asked for here, so that the next change has them to carry)."""
+    return [
+        (roster.class_summary(show_dropped=shown), roster.fee_totals(show_dropped=shown))
+        for shown in (False, True)
+    ]
+
+
+def added_up(roster: Roster) -> list[object]:
+    """The same figures added up over every student shown."""
+    return [
+        (
+            class_summary(roster, roster.visible(show_dropped=shown)),
+            fee_totals(roster, roster.visible(show_dropped=shown)),
+        )
+        for shown in (False, True)
+    ]
 
 
 def test_a_bulk_import_of_attempts_groups_them_by_student_as_a_fresh_read(

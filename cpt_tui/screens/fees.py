@@ -16,7 +16,6 @@ from ..core import labels
 from ..core.fees import CohortPlan, FeeLine, dollars, plan_cost, retake_rate, total
 from ..core.models import FeeSchedule
 from ..core.parse import parse_percent, parse_whole
-from ..core.roster import fee_totals
 from ..core.text import plain
 from ..widgets.field_error import FieldError
 from ..widgets.key_bar import KeyBar
@@ -86,6 +85,8 @@ class FeesScreen(CptScreen):
     """Keys of the fees screen."""
 
     _planner_opened = False
+    _totals: tuple[dict[str, FeeLine], FeeLine, int] | None = None
+    """The section totals shown, the total, and how many students."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -134,8 +135,15 @@ class FeesScreen(CptScreen):
             ]
 
         self.table.show([s.student_id for s in students], cells, keep=self.table.cursor_key)
-        sections, overall = fee_totals(roster, students)
-        self.query_one("#totals", Static).update(totals_table(sections, overall, len(students)))
+        sections, overall = roster.fee_totals(
+            show_dropped=self.cpt.show_dropped, text=self.cpt.filter_text
+        )
+        shown = (sections, overall, len(students))
+        if shown != self._totals:  # a layout of the screen only when its lines change
+            lines = min(len(sections), SECTIONS_LISTED)
+            layout = self._totals is None or lines != min(len(self._totals[0]), SECTIONS_LISTED)
+            self.query_one("#totals", Static).update(totals_table(*shown), layout=layout)
+            self._totals = shown
         self.query_one("#schedule", Static).update(schedule_line(roster.fees))
         self.update_projection()
 

@@ -13,7 +13,6 @@ from textual.widgets import Header, Static
 
 from ..core import labels
 from ..core.models import Module, Student
-from ..core.roster import class_summary
 from ..core.standing import ModuleStanding
 from ..core.text import plain
 from ..widgets.key_bar import KeyBar
@@ -85,7 +84,10 @@ class ProgressScreen(CptScreen):
             ]
 
         self.grid.show([s.student_id for s in students], cells, keep=self.grid.cursor_key)
-        self.query_one(ModuleSummaryBar).show(class_summary(roster, students))
+        summary = roster.class_summary(
+            show_dropped=self.cpt.show_dropped, text=self.cpt.filter_text
+        )
+        self.query_one(ModuleSummaryBar).show(summary)
 
     # -- where the cursor is ----------------------------------------------------------------
 

@@ -23,7 +23,15 @@ def bar(fraction: float, width: int = BAR_WIDTH) -> str:
 class ModuleSummaryBar(Static):
     """Pass rate and attempts per module, then how many hold the CPT and how many are close."""
 
+    _shown: ClassSummary | None = None
+
     def show(self, summary: ClassSummary) -> None:
+        """Draw `summary`: not at all when it is what is shown, and without a new layout of
+        the screen when only figures changed (the same lines: a module each, then the CPT)."""
+        before = self._shown
+        if summary == before:
+            return
+        self._shown = summary
         grid = Table.grid(padding=(0, 1))
         grid.add_column(no_wrap=True)
         grid.add_column(no_wrap=True)
@@ -40,4 +48,5 @@ class ModuleSummaryBar(Static):
             (f"{summary.one_away}", "bold"),
             " are one core module away from it",
         )
-        self.update(Group(grid, cpt))
+        same_lines = before is not None and len(before.modules) == len(summary.modules)
+        self.update(Group(grid, cpt), layout=not same_lines)

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo run test check lint types format bench snapshots clean
+.PHONY: demo run test check lint types imports format bench snapshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +18,7 @@ demo: $(STAMP)  ## the app on a throwaway copy of the demo roster
 run: $(STAMP)  ## the app on your roster (--db, $$CPT_TUI_DB or ~/.local/share/cpt-tui)
 	$(BIN)/cpt-tui
 
-test: $(STAMP)  ## every test: core, store, CLI, screens (Pilot) and snapshots
+test: $(STAMP)  ## every test, on every core: core, store, CLI, screens (Pilot), snapshots, doors
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
@@ -28,11 +28,14 @@ lint: $(STAMP)
 types: $(STAMP)
 	$(BIN)/mypy
 
+imports: $(STAMP)  ## the doors between the rooms: import-linter contracts in pyproject.toml
+	$(BIN)/lint-imports
+
 format: $(STAMP)
 	$(BIN)/ruff format cpt_tui tests bench fixtures
 	$(BIN)/ruff check --fix cpt_tui tests bench fixtures
 
-check: lint types test  ## format, lint, types and tests together
+check: lint types imports test  ## format, lint, types, import contracts and tests together
 
 snapshots: $(STAMP)  ## review, then accept, changed SVG snapshots
 	$(BIN)/python -m pytest tests/test_snapshots.py --snapshot-update

@@ -1,40 +1,32 @@
-"""The Textual app: three modes (roster, progress, fees), global keys, and store changes."""
+"""The Textual app: three modes (roster, progress, fees), the keys that work everywhere."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import gc
-import os
-from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from functools import partial
-from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from textual import events
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding
-from textual.message_pump import MessagePump
 from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
 
 from . import __version__, settings
-from .cli import default_export_name
-from .core.csvio import ImportPlan, attempts_rows, roster_rows, write_csv
-from .core.roster import Roster
+from .compat import InstantSwitchApp, PrivateCrashApp
+from .core.csvio import ImportPlan
 from .core.text import printable
+from .exporting import ExportingApp
 from .screens.base import CptScreen
-from .screens.dialogs import ConfirmScreen, ExportScreen, HelpScreen, ImportScreen, TooSmallScreen
+from .screens.dialogs import MIN_SIZE, HelpScreen, ImportScreen, TooSmallScreen
 from .screens.fees import FeesScreen
 from .screens.progress import ProgressScreen
 from .screens.roster import RosterScreen
-from .storage import StoreError, write_new_file
 from .store import Store
-
-T = TypeVar("T")
+from .typeahead import TypeAheadApp
 
 GLOBAL_ACTIONS = {
     "switch_mode",
@@ -48,19 +40,15 @@ GLOBAL_ACTIONS = {
 }
 """Actions of the app's own keys; none of them acts while a dialog is open."""
 
-MIN_SIZE = (64, 20)
-"""The smallest terminal every screen and dialog works in (80x24 is the common size)."""
 
-SETTLE_SECONDS = 2.0
-"""The longest a typed key waits for each step of the one before it."""
-SETTLE_ROUNDS = 10
+class CptApp(TypeAheadApp, ExportingApp, InstantSwitchApp, PrivateCrashApp):
+    """cpt-tui: the roster, progress and fees of a CPT class, over one store.
 
-POLL_SECONDS = 1.0
-"""How often the store file is checked for changes made by another instructor."""
-
-
-class CptApp(App[None]):
-    """cpt-tui: the roster, progress and fees of a CPT class, over one store."""
+    Its jobs live in rooms of their own: typed keys (`TypeAheadApp`), the store's changes
+    and polling (`StoreSyncApp`), export (`ExportingApp`), and in `compat`, what needs
+    Textual's private names (`InstantSwitchApp`, `PrivateCrashApp`); here are the modes,
+    the keys that work everywhere, the theme, notifications and the palette.
+    """
 
     CSS_PATH = "app.tcss"
     TITLE = "cpt-tui"
@@ -81,8 +69,6 @@ class CptApp(App[None]):
     ]
     """Keys that work on every screen."""
 
-    roster: reactive[Roster] = reactive(Roster, always_update=True)
-    """The latest snapshot of the store; screens watch it."""
     filter_text: reactive[str] = reactive("")
     """Typed after `/`: applies on every screen (name, ID, section)."""
     show_dropped: reactive[bool] = reactive(False)
@@ -101,53 +87,8 @@ class CptApp(App[None]):
         chosen = theme or settings.load().get("theme")
         if chosen in self.available_themes:
             self.theme = chosen
-        self._typed: deque[events.Key] = deque()
-        self._delivery: asyncio.Task[None] | None = None
-        self._switching = False
         self.built: dict[str, CptScreen] = {}
         """Mode -> its screen, once Textual has composed it."""
-
-    # -- type-ahead: each key lands where the keys before it left the focus ----------------
-
-    async def on_event(self, event: events.Event) -> None:
-        """Hold typed keys and hand them over one at a time.
-
-        Textual forwards each key to whatever has the focus when the key is read. Keys that
-        arrive together (a fast typist, a slow SSH link) would all go to the widget focused
-        before the first of them was handled: `a 3002 tab Ada` would type `3002` into the
-        roster, not into the form that `a` opens. Here a key is handed over only when the
-        one before it has been handled all the way up (its bindings run), and any dialog it
-        opened is mounted with its focus set.
-        """
-        if isinstance(event, events.Key) and not event.is_forwarded:
-            self._typed.append(event)
-            if self._delivery is None or self._delivery.done():
-                self._delivery = asyncio.create_task(self._deliver_typed())
-            return
-        await super().on_event(event)
-
-    async def _deliver_typed(self) -> None:
-        try:
-            while self._typed:
-                event = self._typed.popleft()
-                target: MessagePump = self.focused or self.screen
-                await super().on_event(event)
-                await self._settled(target)
-        except Exception as error:  # as Textual treats an error in a key's action
-            self._handle_exception(error)
-
-    async def _settled(self, target: MessagePump) -> None:
-        """Wait until a key handed to `target` has been dealt with, and what it set off."""
-        for _ in range(SETTLE_ROUNDS):  # a handled key may post more messages: follow them
-            screen = self.screen
-            if not screen.is_mounted:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(screen._mounted_event.wait(), SETTLE_SECONDS)
-            nodes = [*_ancestry(target), *_ancestry(self.focused or screen), screen, self]
-            for node in nodes:
-                await self._handled(node)
-            if all(node.message_queue_size == 0 for node in nodes) and screen is self.screen:
-                return
 
     # -- switching screens: current from their first frame ----------------------------------
 
@@ -163,15 +104,8 @@ class CptApp(App[None]):
             await self.switch_mode(mode)
             return
         screen.draw_if_stale()
-        self._switching = True
-        try:
+        with self.switch_without_hold():
             await self.switch_mode(mode)
-        finally:
-            self._switching = False
-
-    def delay_update(self, delay: float = 0.05) -> None:
-        if not self._switching:  # see `action_switch_mode`
-            super().delay_update(delay)
 
     def screen_built(self, screen: CptScreen) -> None:
         """A mode's screen, composed and mounted: it lives as long as the app."""
@@ -179,17 +113,9 @@ class CptApp(App[None]):
         self.built[mode] = screen
         gc.freeze()  # out of the collector's full passes (16-21 ms at 10,000 students)
 
-    @staticmethod
-    async def _handled(node: MessagePump) -> None:
-        """Wait until `node` has handled what is already in its queue (bounded: never hangs)."""
-        done = asyncio.Event()
-        if node.call_later(done.set):
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(done.wait(), SETTLE_SECONDS)
-
     def on_mount(self) -> None:
         self.watch_roster(self.roster)
-        self.set_interval(POLL_SECONDS, self._poll_store)
+        self.start_polling()
         self.watch(self, "theme", self._remember_theme, init=False)
 
     def _remember_theme(self, theme: str) -> None:
@@ -203,21 +129,6 @@ class CptApp(App[None]):
             self.push_screen(TooSmallScreen())
         elif not small and showing:
             self.pop_screen()
-
-    def watch_roster(self, roster: Roster) -> None:
-        count = len(roster.students)
-        where = "demo copy" if self.demo else printable(self.store.path)
-        self.sub_title = f"{where} · {count:,} student{'s' * (count != 1)}"
-        self.run_worker(
-            partial(_work_out_everyone, roster),
-            name="warm-up",
-            # Without a description Textual takes repr() of the callable, the whole Roster
-            # in it (6.8 million characters at 10,000 students), on the UI thread.
-            description="work out every standing and fee line",
-            thread=True,
-            group="warm",
-            exclusive=True,
-        )
 
     def notify(
         self,
@@ -237,81 +148,6 @@ class CptApp(App[None]):
             timeout=timeout,
             markup=False,
         )
-
-    # -- the store, off the UI thread ------------------------------------------------------
-
-    def change(
-        self,
-        do: Callable[[], T],
-        done: Callable[[T], None] | None = None,
-        failed: Callable[[StoreError], None] | None = None,
-    ) -> None:
-        """Run one store change in a worker thread; then refresh every screen and call back."""
-
-        def work() -> None:
-            try:
-                result = do()
-            except StoreError as exc:
-                self.call_from_thread(self._failed, exc, failed)
-                return
-            self.call_from_thread(self._changed, result, done)
-
-        self.run_worker(
-            work,
-            name="change",
-            description="one store change",
-            thread=True,
-            group="store",
-            exit_on_error=False,
-        )
-
-    def _changed(self, result: T, done: Callable[[T], None] | None) -> None:
-        self.roster = self.store.roster
-        if done is not None:
-            done(result)
-
-    def _failed(self, error: StoreError, failed: Callable[[StoreError], None] | None) -> None:
-        self.roster = self.store.roster
-        if failed is not None:
-            failed(error)
-        else:
-            self.notify(str(error), title="Not saved", severity="error", timeout=10)
-
-    def _poll_store(self) -> None:
-        def work() -> None:
-            try:
-                changed = self.store.refresh()
-            except StoreError as exc:
-                self.call_from_thread(self.notify, str(exc), severity="error", timeout=10)
-                return
-            if changed:
-                self.call_from_thread(self._changed, None, None)
-
-        self.run_worker(
-            work,
-            name="poll",
-            description="check the store for other instructors' changes",
-            thread=True,
-            group="poll",
-            exclusive=True,
-            exit_on_error=False,
-        )
-
-    # -- a crash names its kind only ------------------------------------------------------
-
-    def _fatal_error(self) -> None:
-        """Textual prints a crash's traceback with its local variables: student records
-        (FERPA). Say only what kind of error it was, unless CPT_TUI_DEBUG is set."""
-        if os.environ.get("CPT_TUI_DEBUG"):
-            super()._fatal_error()
-            return
-        self.bell()
-        kind = type(self._exception).__name__ if self._exception else "error"
-        self._exit_renderables.append(
-            f"cpt-tui: unexpected error ({kind}); your saved changes are in the store. "
-            "Run again with CPT_TUI_DEBUG=1 to see the details."
-        )
-        self._close_messages_no_wait()
 
     # -- global actions -------------------------------------------------------------------
 
@@ -337,30 +173,6 @@ class CptApp(App[None]):
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.screen, self.BINDINGS))
-
-    def action_export(self) -> None:
-        self.push_screen(ExportScreen(default_export_name(today=self.store.today())), self._export)
-
-    def _export(self, choice: tuple[Path, bool] | None, overwrite: bool = False) -> None:
-        if choice is None:
-            return
-        path, attempts = choice
-        if path.exists() and not overwrite:
-            self.push_screen(
-                ConfirmScreen(f"{path} exists. Replace it?", yes="Replace"),
-                lambda ok: self._export(choice, overwrite=True) if ok else None,
-            )
-            return
-        roster = self.store.roster
-        rows = attempts_rows(roster) if attempts else roster_rows(roster)
-        text = write_csv(rows)
-        mode = self.store.storage.file_mode()
-        count = len(roster.attempts) if attempts else len(roster.students)
-        what = "attempts" if attempts else "students"
-        self.change(
-            lambda: write_new_file(path, text, overwrite=overwrite, mode=mode),
-            lambda _: self.notify(f"Exported {count} {what} to {path.resolve()}"),
-        )
 
     def action_import(self) -> None:
         self.push_screen(ImportScreen(self.store))
@@ -405,28 +217,6 @@ HIGH_CONTRAST = Theme(
     dark=True,
 )
 """White on black with yellow focus: for projectors, bright rooms and weak eyes."""
-
-
-def _work_out_everyone(roster: Roster) -> None:
-    """Work out every standing and fee line ahead of need (a thread), so the first visit to
-    the Progress or Fees screen of a large roster does not wait for them. Only what a change
-    touched is left to do after the first time (see Roster.evolve)."""
-    for student_id in roster.by_id:
-        roster.standings[student_id]  # noqa: B018 (worked out and kept)
-        roster.fee_lines[student_id]  # noqa: B018
-    # Kept until the store changes: out of the garbage collector's full passes, which would
-    # otherwise walk every standing now and then, in the middle of a key press.
-    gc.freeze()
-
-
-def _ancestry(node: MessagePump) -> list[MessagePump]:
-    """The node and its parents up to the app: the way a key bubbles."""
-    chain: list[MessagePump] = []
-    current: MessagePump | None = node
-    while current is not None:
-        chain.append(current)
-        current = current._parent
-    return chain
 
 
 def create_app(store: Store, *, demo: bool = False, theme: str | None = None) -> CptApp:

@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import NoReturn
 
 from . import __version__
-from .core.csvio import CsvError, attempts_rows, roster_rows, write_csv
+from .core.csvio import attempts_rows, default_export_name, roster_rows, write_csv
+from .core.errors import CptError
 from .core.text import printable
-from .storage import StoreError, write_new_file
 from .store import Store
 
 EXIT_OK, EXIT_ERROR, EXIT_REFUSED = 0, 1, 2
@@ -25,7 +25,7 @@ DEMO_AS_OF = date(2026, 11, 20)
 """The day the demo roster describes; `cpt-tui demo` moves its dates to today."""
 
 
-class Refused(Exception):
+class Refused(CptError):
     """Bad input on the command line: a message, exit code 2."""
 
 
@@ -56,11 +56,6 @@ def fixtures_dir() -> Path:
     """The demo data: shipped in the package, or the repository's fixtures/ when editable."""
     packaged = Path(__file__).parent / "fixtures"
     return packaged if packaged.is_dir() else Path(__file__).parent.parent / "fixtures"
-
-
-def default_export_name(attempts: bool = False, today: date | None = None) -> str:
-    kind = "attempts" if attempts else "export"
-    return f"cpt-{kind}-{(today or date.today()).isoformat()}.csv"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -131,7 +126,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return run(args)
-    except (Refused, StoreError, CsvError) as exc:
+    except CptError as exc:
         say(f"cpt-tui: {exc}", err=True)
         return EXIT_REFUSED
     except KeyboardInterrupt:
@@ -292,9 +287,7 @@ def run_export(store: Store, file: str | None, *, attempts: bool, bom: bool, for
         return EXIT_OK
     path = Path(file or default_export_name(attempts, store.today()))
     try:
-        write_new_file(
-            path, write_csv(rows, bom=bom), overwrite=force, mode=store.storage.file_mode()
-        )
+        store.write_export(path, write_csv(rows, bom=bom), overwrite=force)
     except FileExistsError:
         raise Refused(f"{path} exists; use --force to overwrite it") from None
     count = len(store.roster.attempts if attempts else store.roster.students)
@@ -329,7 +322,7 @@ def run_testday(store: Store, args: argparse.Namespace) -> int:
         return EXIT_OK
     path = Path(args.csv)
     try:
-        write_new_file(path, text, overwrite=args.force, mode=store.storage.file_mode())
+        store.write_export(path, text, overwrite=args.force)
     except FileExistsError:
         raise Refused(f"{path} exists; use --force to overwrite it") from None
     say(f"wrote {len(rows)} rows to {path}")

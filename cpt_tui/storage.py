@@ -16,6 +16,8 @@ import orjson
 from filelock import FileLock, Timeout
 from tinydb.storages import Storage
 
+from .core.errors import CptError
+
 SCHEMA_VERSION = 2
 """2: attempts gain kind and diagnostics, students state_id and grad_year, with defaults
 (a version-1 store reads as it is and is upgraded, after a backup, on its first write)."""
@@ -26,8 +28,8 @@ BACKUPS_KEPT = 10
 BACKUP_EVERY_SECONDS = 600
 
 
-class StoreError(Exception):
-    """A refused operation with a message for the instructor (exit code 2)."""
+class StoreError(CptError):
+    """A refused store operation, with a message for the instructor (exit code 2)."""
 
 
 class StoreUnreadable(StoreError):

@@ -1,4 +1,12 @@
-"""The store facade: a TinyDB file behind a few verbs that take and return models, never dicts."""
+"""The store facade: verbs that take and return models (never dicts) over one roster file.
+
+The file keeps TinyDB's layout (table -> document number -> record) and TinyDB itself opens
+it, but TinyDB is used here only as the `Storage` base class of `storage.AtomicJSONStorage`:
+reads go through pydantic (`_build`), and a change is staged and applied by
+`transaction.Transaction`, not TinyDB's `Table`, which rebuilds the whole table in Python on
+every insert or remove (a third of a change at 10,000 students). `history` keeps the audit
+trail and undo; `importing` stages a CSV import.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +15,7 @@ import gc
 import os
 import pwd
 import threading
-import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -19,7 +25,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from .core.credentials import credentials_of, noted
 from .core.credentials_csv import plan_credentials_import, plan_points_import
-from .core.csvio import ImportPlan, plan_attempts_import, plan_roster_import
+from .core.csvio import ImportPlan
 from .core.models import (
     Attempt,
     FeeSchedule,
@@ -31,6 +37,8 @@ from .core.models import (
 from .core.parse import explain
 from .core.recert import RenewalRefused, renewed
 from .core.roster import Roster
+from .history import AuditEntry, UndoHistory, recent, revert
+from .importing import stage_import
 from .storage import (
     META,
     AtomicJSONStorage,
@@ -38,15 +46,9 @@ from .storage import (
     StoreError,
     StoreUnreadable,
     identity,
+    write_new_file,
 )
-
-KEYS = {
-    "students": "student_id",
-    "attempts": "attempt_id",
-    "fees": "effective_from",
-    "retakes": "effective_from",
-}
-"""Each table's natural key: what undo and the import match records on."""
+from .transaction import Tables, Transaction, dump, new_attempt_id
 
 
 class StaleEdit(StoreError):
@@ -67,149 +69,6 @@ class InvalidFields(StoreError):
     def __init__(self, reasons: dict[str, str]) -> None:
         self.reasons = reasons
         super().__init__("; ".join(reasons.values()))
-
-
-@dataclass(frozen=True)
-class AuditEntry:
-    """One change: who (system user), when, and what."""
-
-    at: datetime
-    user: str
-    action: str
-    detail: str
-
-
-@dataclass
-class Change:
-    """One change made in this session, with the records as they were, for undo."""
-
-    label: str
-    before: dict[str, dict[str, dict[str, Any] | None]] = field(default_factory=dict)
-    after: dict[str, dict[str, dict[str, Any] | None]] = field(default_factory=dict)
-
-
-class KeyIndex:
-    """Natural key -> (TinyDB doc ID, record) per table, kept while the table is unchanged.
-
-    A change replaces a table's dict whenever it changes it, so an index built for one table
-    dict stays right for as long as that very dict is the table.
-    """
-
-    def __init__(self) -> None:
-        self._built: dict[str, tuple[dict[str, Any], dict[str, tuple[int, dict[str, Any]]]]] = {}
-
-    def moved(
-        self, table: str, raw: dict[str, Any], gone: list[str], added: list[tuple[str, int, Any]]
-    ) -> None:
-        """The table is now `raw`: the index less `gone` keys plus `added` (key, ID, record)."""
-        built = self._built.get(table)
-        if built is None:
-            return
-        index = dict(built[1])
-        for key in gone:
-            index.pop(key, None)
-        for key, doc_id, doc in added:
-            index[key] = (doc_id, doc)
-        self._built[table] = (raw, index)
-
-    def of(self, data: dict[str, Any], table: str) -> dict[str, tuple[int, dict[str, Any]]]:
-        raw = data.get(table, {})
-        built = self._built.get(table)
-        if built is None or built[0] is not raw:
-            key = KEYS[table]
-            index = {str(doc[key]): (int(doc_id), doc) for doc_id, doc in raw.items()}
-            built = self._built[table] = (raw, index)
-        return built[1]
-
-
-class Tables:
-    """What a change needs to know of the tables: a natural-key index of each, and the last
-    TinyDB document number used in each. Kept while the file is the one this process last
-    read or wrote, so neither is worked out again (a pass over every record) per change."""
-
-    def __init__(self) -> None:
-        self.index = KeyIndex()
-        self._last: dict[str, int] = {}
-
-    def next_id(self, table: str, raw: dict[str, Any]) -> int:
-        """A new document number: one past the highest ever used (TinyDB's own rule)."""
-        last = self._last.get(table)
-        if last is None:
-            last = max(map(int, raw), default=0)
-        self._last[table] = last + 1
-        return last + 1
-
-
-class Transaction:
-    """Records staged by natural key, then applied to a copy of each table they change.
-
-    The tables keep TinyDB's layout (document number -> record), and TinyDB reads the file,
-    but records are not put in through TinyDB's `Table`: it rebuilds the whole table in
-    Python on every insert or remove, which was a third of a change at 10,000 students.
-    """
-
-    def __init__(
-        self, data: dict[str, Any], roster: Roster, action: str, detail: str, tables: Tables
-    ) -> None:
-        self.roster = roster
-        """The store as read under the lock, before this change."""
-        self.action, self.detail = action, detail
-        """What the audit trail will say; the change may add to the detail."""
-        self._tables = tables
-        self._index = tables.index
-        self._data = data
-        self.staged: dict[str, dict[str, dict[str, Any] | None]] = {}
-        self.before: dict[str, dict[str, dict[str, Any] | None]] = {}
-
-    def _stored(self, table: str, key: str) -> dict[str, Any] | None:
-        found = self._index.of(self._data, table).get(key)
-        return dict(found[1]) if found is not None else None
-
-    def get(self, table: str, key: str) -> dict[str, Any] | None:
-        staged = self.staged.get(table, {})
-        if key in staged:
-            return staged[key]
-        return self._stored(table, key)
-
-    def put(self, table: str, doc: dict[str, Any]) -> None:
-        self._stage(table, str(doc[KEYS[table]]), doc)
-
-    def remove(self, table: str, key: str) -> None:
-        self._stage(table, key, None)
-
-    def _stage(self, table: str, key: str, doc: dict[str, Any] | None) -> None:
-        before = self.before.setdefault(table, {})
-        if key not in before:
-            before[key] = self._stored(table, key)
-        self.staged.setdefault(table, {})[key] = doc
-
-    def apply(self) -> None:
-        """Put the staged records in their tables, each changed table copied once (the
-        store's own tables are never edited in place)."""
-        for table, staged in self.staged.items():
-            index = self._index.of(self._data, table)
-            raw = dict(self._data.get(table, {}))
-            for key in staged:
-                if key in index:
-                    del raw[str(index[key][0])]
-            added = []
-            for key, doc in staged.items():
-                if doc is not None:
-                    doc_id = self._tables.next_id(table, raw)
-                    raw[str(doc_id)] = doc
-                    added.append((key, doc_id, doc))
-            self._data[table] = raw
-            self._index.moved(table, raw, list(staged), added)
-
-    def log(self, entry: dict[str, str]) -> None:
-        """Add an entry to the audit trail."""
-        audit = dict(self._data.get("audit", {}))
-        audit[str(self._tables.next_id("audit", audit))] = entry
-        self._data["audit"] = audit
-
-
-def _dump(model: Student | Attempt | FeeSchedule | RetakePolicy) -> dict[str, Any]:
-    return model.model_dump(mode="json")
 
 
 M = TypeVar("M", Student, Attempt)
@@ -245,10 +104,6 @@ def _kept_for_long() -> Iterator[None]:
             gc.enable()
 
 
-def new_attempt_id() -> str:
-    return uuid.uuid4().hex[:16]
-
-
 class Store:
     """The roster on disk. Every change is one locked, atomic, audited, undoable write."""
 
@@ -268,7 +123,7 @@ class Store:
         self._data: dict[str, Any] = {}
         """The store's contents as last read or written; never edited in place."""
         self._identity: Identity | None = None
-        self._undo: list[Change] = []
+        self._history = UndoHistory()
         self._tables = Tables()
         self._mutex = threading.RLock()
 
@@ -335,9 +190,7 @@ class Store:
 
     def audit(self, limit: int = 20) -> list[AuditEntry]:
         """The most recent changes, newest first."""
-        data = self.storage.read() or {}
-        recent = sorted(data.get("audit", {}).items(), key=lambda item: int(item[0]))[-limit:]
-        return [_audit_entry(e) for _, e in reversed(recent)]
+        return recent(self.storage.read() or {}, limit)
 
     # -- the one way to change anything --------------------------------------------------
 
@@ -370,8 +223,7 @@ class Store:
                 self._retake_policies(work) if "retakes" in tx.staged else None,
             )
             if undoable:
-                after = {t: {k: tx.staged[t][k] for k in keys} for t, keys in tx.before.items()}
-                self._undo.append(Change(f"{tx.action} {tx.detail}", tx.before, after))
+                self._history.remember(tx)
 
     def _student(self, tx: Transaction, student_id: str) -> Student:
         doc = tx.get("students", student_id)
@@ -411,8 +263,8 @@ class Store:
             if original is not None and moved:
                 tx.remove("students", original.student_id)
                 for a in tx.roster.attempts_of(original.student_id):
-                    tx.put("attempts", _dump(a) | {"student_id": student.student_id})
-            tx.put("students", _dump(student))
+                    tx.put("attempts", dump(a) | {"student_id": student.student_id})
+            tx.put("students", dump(student))
             return student
 
     def delete_student(self, student_id: str) -> None:
@@ -433,7 +285,7 @@ class Store:
             updated = student.model_copy(
                 update={"supplements": bought, "revision": student.revision + 1}
             )
-            tx.put("students", _dump(updated))
+            tx.put("students", dump(updated))
             return updated
 
     # -- attempts -----------------------------------------------------------------------
@@ -473,7 +325,7 @@ class Store:
                 )
             except ValidationError as exc:
                 raise InvalidFields(explain(exc)) from None
-            tx.put("attempts", _dump(attempt))
+            tx.put("attempts", dump(attempt))
             return attempt
 
     def delete_attempt(self, attempt_id: str) -> None:
@@ -509,7 +361,7 @@ class Store:
                 )
             except ValidationError as exc:
                 raise InvalidFields(explain(exc)) from None
-            tx.put("fees", _dump(schedule))
+            tx.put("fees", dump(schedule))
             return schedule
 
     def set_retake_policy(
@@ -536,7 +388,7 @@ class Store:
                 )
             except ValidationError as exc:
                 raise InvalidFields(explain(exc)) from None
-            tx.put("retakes", _dump(policy))
+            tx.put("retakes", dump(policy))
             return policy
 
     # -- imports --------------------------------------------------------------------------
@@ -556,27 +408,9 @@ class Store:
         self, data: bytes, dry_run: bool, table: str, *, practice: bool = False
     ) -> ImportPlan:
         with self._change("import", "practice" if practice else table) as tx:
-            roster = tx.roster
-            if table == "students":
-                plan = plan_roster_import(data, roster, roster.fees)
-            else:
-                plan = plan_attempts_import(
-                    data,
-                    roster,
-                    roster.fees,
-                    self.today(),
-                    self.clock(),
-                    new_attempt_id,
-                    practice=practice,
-                )
-            if dry_run or not plan.ok:
-                return plan
-            for record in plan.new:
-                tx.put(table, _dump(record))
-            for student in plan.updated:
-                tx.put(table, _dump(student.model_copy(update={"revision": student.revision + 1})))
-            tx.detail = f"{table}: {plan.summary()}"
-            return plan
+            return stage_import(
+                tx, data, table, dry_run=dry_run, clock=self.clock, practice=practice
+            )
 
     # -- after the course: credentials, recertification points, renewals (core/recert.py) ---
 
@@ -651,14 +485,14 @@ class Store:
 
     def _put_student(self, tx: Transaction, student: Student) -> Student:
         saved = student.model_copy(update={"revision": student.revision + 1})
-        tx.put("students", _dump(saved))
+        tx.put("students", dump(saved))
         return saved
 
     # -- undo ---------------------------------------------------------------------------
 
     @property
     def can_undo(self) -> bool:
-        return bool(self._undo)
+        return bool(self._history)
 
     def undo(self) -> str | None:
         """Undo this session's newest change; its label, or None with nothing to undo.
@@ -666,32 +500,20 @@ class Store:
         Refused (StoreError) when someone else has since changed the same records.
         """
         with self._mutex:
-            if not self._undo:
+            change = self._history.newest
+            if change is None:
                 return None
-            change = self._undo[-1]
             with self._change("undo", change.label, undoable=False) as tx:
-                for table, records in change.before.items():
-                    for key, old in records.items():
-                        if tx.get(table, key) != change.after[table][key]:
-                            raise StoreError(
-                                f"cannot undo {change.label}: it was changed since by someone else"
-                            )
-                        if old is None:
-                            tx.remove(table, key)
-                        else:
-                            tx.put(table, old)
-            self._undo.pop()
+                revert(change, tx)
+            self._history.forget_newest()
             return change.label
 
+    # -- exports --------------------------------------------------------------------------
 
-def _audit_entry(record: dict[str, Any]) -> AuditEntry:
-    """One audit record; a damaged one is shown with what it still says, not refused."""
-    try:
-        at = datetime.fromisoformat(str(record.get("at")))
-    except ValueError:
-        at = datetime.min
-    fields = (str(record.get(k, "?")) for k in ("user", "action", "detail"))
-    return AuditEntry(at, *fields)
+    def write_export(self, path: Path, text: str, *, overwrite: bool) -> None:
+        """Write an export with the store's permissions (owner-only unless the store is
+        shared with its group): never through a link; FileExistsError unless `overwrite`."""
+        write_new_file(path, text, overwrite=overwrite, mode=self.storage.file_mode())
 
 
 def _system_user() -> str:

@@ -6,6 +6,7 @@ import shutil
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.pilot import Pilot
@@ -19,6 +20,27 @@ from cpt_tui.widgets.virtual_table import VirtualTable
 NOW = datetime(2026, 11, 21, 10, 0)
 """The tests' today: the demo roster is dated 2026-11-20."""
 FIXTURES = fixtures_dir()
+FIGURE = "figure"
+"""A test report's user property: (what was measured, {name: value}), see `record`."""
+_FIGURES: dict[str, dict[str, Any]] = {}
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Gather the figures a test recorded (in this process or an xdist worker's)."""
+    for name, value in report.user_properties:
+        if name == FIGURE:
+            test, values = value
+            _FIGURES.setdefault(test, {}).update(values)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """The reliability figures, for the README's Reliability section."""
+    if not _FIGURES:
+        return
+    terminalreporter.section("reliability figures")
+    for test, values in sorted(_FIGURES.items()):
+        shown = ", ".join(f"{k}={v}" for k, v in values.items())
+        terminalreporter.write_line(f"{test}: {shown}")
 
 
 def fixed_clock() -> datetime:

@@ -15,6 +15,7 @@ from typing import Any, Literal
 from pydantic import ValidationError
 
 from .catalog import find_module
+from .errors import CptError
 from .fees import FeeLine
 from .models import Attempt, FeeSchedule, Student, grad_year, one_decimal
 from .parse import explain, parse_bool, parse_date, parse_money, parse_score
@@ -29,11 +30,17 @@ MAX_FIELD = 10_000
 """A longer cell is refused with its line (spreadsheets cap cells at 32,767 characters)."""
 
 
-class CsvError(ValueError):
+class CsvError(CptError, ValueError):
     """A file that cannot be read as CSV at all, with the line where reading stopped."""
 
 
 # ---------------------------------------------------------------- writing
+
+
+def default_export_name(attempts: bool = False, today: date | None = None) -> str:
+    """The file an export is offered under: cpt-export-DATE.csv (cpt-attempts-DATE.csv)."""
+    kind = "attempts" if attempts else "export"
+    return f"cpt-{kind}-{(today or date.today()).isoformat()}.csv"
 
 
 def neutralise(text: str) -> str:

@@ -15,9 +15,9 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Checkbox, Input, Label, Static
 
-from ..core.csvio import CsvError, ImportPlan
+from ..core.csvio import ImportPlan
+from ..core.errors import CptError
 from ..core.text import plain
-from ..storage import StoreError, is_symlink
 from ..widgets.field_error import FieldError
 from ..widgets.safe_input import SafeInput
 from ..widgets.tick import Tick
@@ -26,13 +26,14 @@ if TYPE_CHECKING:
     from ..app import CptApp
     from ..store import Store
 
+MIN_SIZE = (64, 20)
+"""The smallest terminal every screen and dialog works in (80x24 is the common size)."""
+
 
 class TooSmallScreen(ModalScreen[None]):
     """Shown while the terminal is smaller than the app can be used in."""
 
     def compose(self) -> ComposeResult:
-        from ..app import MIN_SIZE
-
         width, height = MIN_SIZE
         yield Static(
             f"This window is too small for cpt-tui.\nMake it at least {width}x{height} "
@@ -142,7 +143,7 @@ class ExportScreen(ModalScreen[tuple[Path, bool] | None]):
             error.show(f"{path} is a folder: add a file name")
         elif not path.parent.is_dir():
             error.show(f"There is no folder {path.parent}")
-        elif is_symlink(path):
+        elif path.is_symlink():
             error.show(f"{path} is a symbolic link; choose another name")
         else:
             self.dismiss((path, self.query_one("#attempts", Checkbox).value))
@@ -206,18 +207,13 @@ class ImportScreen(ModalScreen[None]):
         else:
             data = self.checked_bytes
         do = self.store.import_attempts if attempts else self.store.import_roster
-
-        def run() -> ImportPlan:
-            try:
-                return do(data, dry_run=dry_run)
-            except CsvError as exc:
-                raise StoreError(str(exc)) from None
-
         self.cpt.change(
-            run, lambda plan: self._show(plan, dry_run, (text, attempts), data), self._refused
+            lambda: do(data, dry_run=dry_run),
+            lambda plan: self._show(plan, dry_run, (text, attempts), data),
+            self._refused,
         )
 
-    def _refused(self, error: StoreError) -> None:
+    def _refused(self, error: CptError) -> None:
         self.query_one("#result", Static).update(plain(error, style="bold"))
 
     def _show(self, plan: ImportPlan, dry_run: bool, choice: tuple[str, bool], data: bytes) -> None:

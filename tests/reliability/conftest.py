@@ -17,7 +17,7 @@ import pytest
 
 from cpt_tui.store import Store
 
-from ..conftest import fixed_clock
+from ..conftest import FIGURE, fixed_clock
 
 ROOT = Path(__file__).parent.parent.parent
 WORKERS = Path(__file__).with_name("workers.py")
@@ -26,21 +26,21 @@ BIG_ATTEMPTS = 2500
 TEMP_GLOB = ".roster.json.*.tmp"
 """What a writer killed mid-write leaves: its temporary file beside the store."""
 
-FIGURES: dict[str, dict[str, Any]] = {}
-"""Measured by the tests, printed at the end of the run (for the README's Reliability section)."""
+_RUNNING: list[pytest.Item] = []
+
+
+@pytest.fixture(autouse=True)
+def _running_test(request: pytest.FixtureRequest) -> Iterator[None]:
+    """The test now running, whose report carries the figures it records."""
+    _RUNNING.append(request.node)
+    yield
+    _RUNNING.pop()
 
 
 def record(test: str, **values: Any) -> None:
-    FIGURES.setdefault(test, {}).update(values)
-
-
-def pytest_terminal_summary(terminalreporter: Any) -> None:
-    if not FIGURES:
-        return
-    terminalreporter.section("reliability figures")
-    for test, values in FIGURES.items():
-        shown = ", ".join(f"{k}={v}" for k, v in values.items())
-        terminalreporter.write_line(f"{test}: {shown}")
+    """Figures measured by the running test: they travel with its report (from whichever
+    worker process ran it) and are printed at the end of the run (tests/conftest.py)."""
+    _RUNNING[-1].user_properties.append((FIGURE, (test, values)))
 
 
 class Worker:

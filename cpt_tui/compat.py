@@ -1,0 +1,93 @@
+"""The few places cpt-tui leans on Textual's private names, each for a behaviour worth it.
+
+Nowhere else in cpt_tui is a `_`-prefixed Textual name used. `tests/test_compat.py` fails
+loudly, naming the hook, on a Textual release that moves any of them, and pyproject.toml pins
+Textual to the minor versions those tests passed on.
+
+- Type-ahead delivery (`typeahead.py`): waiting until a screen a key opened is mounted, and
+  an error in a typed key's action ending the app as Textual ends it for an untyped key. The
+  fix proposed upstream is in docs/upstream-type-ahead.md.
+- Instant switch (`app.py`): `App.switch_mode` holds every switch for 50 ms through
+  `App.delay_update`; a screen already drawn needs no hold.
+- Crash privacy (`app.py`): Textual prints a crash's traceback with its local variables,
+  which would put student records (FERPA) on the terminal; here only the error's kind.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+from collections.abc import Iterator
+from typing import Any
+
+from textual.app import App
+from textual.message_pump import MessagePump
+
+DEBUG_VARIABLE = "CPT_TUI_DEBUG"
+"""Set (to anything) to see Textual's own crash report, locals and all."""
+
+# -- type-ahead delivery -------------------------------------------------------------------
+
+
+async def wait_until_mounted(node: MessagePump, timeout: float) -> None:
+    """Return once `node` is mounted, or after `timeout` seconds (never hangs).
+
+    Textual has no public awaitable for "mounted" on a node one did not mount oneself
+    (`AwaitMount` is handed only to whoever called `mount`/`push_screen`)."""
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(node._mounted_event.wait(), timeout)
+
+
+def fail_as_textual_does(app: App[Any], error: Exception) -> None:
+    """End the app for an error raised while handling a key, as Textual does for a key it
+    dispatched itself: exit code 1 and its crash report (see `PrivateCrashApp`)."""
+    app._handle_exception(error)
+
+
+# -- instant switch ------------------------------------------------------------------------
+
+
+class InstantSwitchApp(App[None]):
+    """An app that may switch to a mode without Textual's 50 ms hold (`without_hold`)."""
+
+    _instant = False
+
+    @contextlib.contextmanager
+    def switch_without_hold(self) -> Iterator[None]:
+        """Around `switch_mode` to a screen that is already drawn: shown at the next frame.
+
+        Textual's `switch_mode` calls `delay_update()` so a screen is never seen half drawn;
+        here that call does nothing."""
+        self._instant = True
+        try:
+            yield
+        finally:
+            self._instant = False
+
+    def delay_update(self, delay: float = 0.05) -> None:
+        if not self._instant:
+            super().delay_update(delay)
+
+
+# -- crash privacy -------------------------------------------------------------------------
+
+
+class PrivateCrashApp(App[None]):
+    """An app whose crash report names only the error's kind, unless CPT_TUI_DEBUG is set."""
+
+    CRASH_MESSAGE = (
+        "cpt-tui: unexpected error ({kind}); your saved changes are in the store. "
+        "Run again with CPT_TUI_DEBUG=1 to see the details."
+    )
+
+    def _fatal_error(self) -> None:
+        if os.environ.get(DEBUG_VARIABLE):
+            super()._fatal_error()
+            return
+        self.bell()
+        kind = type(self._exception).__name__ if self._exception else "error"
+        # A plain string, printed as is at exit (`panic` would pre-render it at the app's
+        # width, wrapping it where the terminal would not).
+        self._exit_renderables.append(self.CRASH_MESSAGE.format(kind=kind))
+        self._close_messages_no_wait()

@@ -1,0 +1,36 @@
+"""Export from the app: ask where, confirm a replace, write the CSV in a worker."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .core.csvio import attempts_rows, default_export_name, roster_rows, write_csv
+from .screens.dialogs import ConfirmScreen, ExportScreen
+from .sync import StoreSyncApp
+
+
+class ExportingApp(StoreSyncApp):
+    """An app whose `x` writes the roster (or its attempts) to a CSV file."""
+
+    def action_export(self) -> None:
+        self.push_screen(ExportScreen(default_export_name(today=self.store.today())), self._export)
+
+    def _export(self, choice: tuple[Path, bool] | None, overwrite: bool = False) -> None:
+        if choice is None:
+            return
+        path, attempts = choice
+        if path.exists() and not overwrite:
+            self.push_screen(
+                ConfirmScreen(f"{path} exists. Replace it?", yes="Replace"),
+                lambda ok: self._export(choice, overwrite=True) if ok else None,
+            )
+            return
+        roster = self.store.roster
+        rows = attempts_rows(roster) if attempts else roster_rows(roster)
+        text = write_csv(rows)
+        count = len(roster.attempts) if attempts else len(roster.students)
+        what = "attempts" if attempts else "students"
+        self.change(
+            lambda: self.store.write_export(path, text, overwrite=overwrite),
+            lambda _: self.notify(f"Exported {count} {what} to {path.resolve()}"),
+        )

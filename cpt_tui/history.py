@@ -1,0 +1,84 @@
+"""What was changed: the audit trail every write adds to, and this session's undo."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from .storage import StoreError
+from .transaction import Transaction
+
+Records = dict[str, dict[str, dict[str, Any] | None]]
+"""Table -> natural key -> the record (None: not there)."""
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One change: who (system user), when, and what."""
+
+    at: datetime
+    user: str
+    action: str
+    detail: str
+
+
+def recent(data: dict[str, Any], limit: int) -> list[AuditEntry]:
+    """The store's `limit` most recent audit entries, newest first."""
+    entries = sorted(data.get("audit", {}).items(), key=lambda item: int(item[0]))[-limit:]
+    return [_audit_entry(e) for _, e in reversed(entries)]
+
+
+def _audit_entry(record: dict[str, Any]) -> AuditEntry:
+    """One audit record; a damaged one is shown with what it still says, not refused."""
+    try:
+        at = datetime.fromisoformat(str(record.get("at")))
+    except ValueError:
+        at = datetime.min
+    fields = (str(record.get(k, "?")) for k in ("user", "action", "detail"))
+    return AuditEntry(at, *fields)
+
+
+@dataclass
+class Change:
+    """One change made in this session, with the records as they were, for undo."""
+
+    label: str
+    before: Records = field(default_factory=dict)
+    after: Records = field(default_factory=dict)
+
+
+class UndoHistory:
+    """This session's changes, newest last; undo takes back the newest one."""
+
+    def __init__(self) -> None:
+        self._changes: list[Change] = []
+
+    def __bool__(self) -> bool:
+        return bool(self._changes)
+
+    def remember(self, tx: Transaction) -> None:
+        """A written change, with the records before and after it."""
+        after = {t: {k: tx.staged[t][k] for k in keys} for t, keys in tx.before.items()}
+        self._changes.append(Change(f"{tx.action} {tx.detail}", tx.before, after))
+
+    @property
+    def newest(self) -> Change | None:
+        return self._changes[-1] if self._changes else None
+
+    def forget_newest(self) -> None:
+        self._changes.pop()
+
+
+def revert(change: Change, tx: Transaction) -> None:
+    """Stage `change` taken back; StoreError when someone else has since changed its records."""
+    for table, records in change.before.items():
+        for key, old in records.items():
+            if tx.get(table, key) != change.after[table][key]:
+                raise StoreError(
+                    f"cannot undo {change.label}: it was changed since by someone else"
+                )
+            if old is None:
+                tx.remove(table, key)
+            else:
+                tx.put(table, old)

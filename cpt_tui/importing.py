@@ -1,0 +1,39 @@
+"""A CSV import inside one store change: every row checked, then all of them written or none."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from .core.csvio import ImportPlan, plan_attempts_import, plan_roster_import
+from .transaction import Transaction, dump, new_attempt_id
+
+
+def stage_import(
+    tx: Transaction,
+    data: bytes,
+    table: str,
+    *,
+    dry_run: bool,
+    clock: Callable[[], datetime],
+    practice: bool = False,
+) -> ImportPlan:
+    """Plan the import of `data` into `table` ("students" or "attempts"; with `practice`,
+    every attempt a practice test) and, unless it is a dry run or a row is refused, stage
+    every record in `tx`. The plan says what happened."""
+    roster = tx.roster
+    if table == "students":
+        plan = plan_roster_import(data, roster, roster.fees)
+    else:
+        now = clock()
+        plan = plan_attempts_import(
+            data, roster, roster.fees, now.date(), now, new_attempt_id, practice=practice
+        )
+    if dry_run or not plan.ok:
+        return plan
+    for record in plan.new:
+        tx.put(table, dump(record))
+    for student in plan.updated:
+        tx.put(table, dump(student.model_copy(update={"revision": student.revision + 1})))
+    tx.detail = f"{table}: {plan.summary()}"
+    return plan

@@ -1,0 +1,110 @@
+"""cpt_tui/compat.py: every private Textual name cpt-tui uses is still there and still does
+what compat relies on. A Textual release that moves one fails here first, naming it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from unittest import mock
+
+import pytest
+import textual
+from textual.app import App
+from textual.message_pump import MessagePump
+from textual.screen import ModalScreen
+
+from cpt_tui.app import CptApp
+from cpt_tui.compat import wait_until_mounted
+
+from .conftest import settle
+
+ROOT = Path(__file__).parent.parent
+
+PRIVATE_NAMES = [
+    (MessagePump, "_mounted_event", "type-ahead: wait for a screen a typed key opened"),
+    (App, "_handle_exception", "type-ahead: an error in a typed key's action"),
+    (App, "_fatal_error", "crash privacy: the crash report"),
+    (App, "_close_messages_no_wait", "crash privacy: closing after the report"),
+]
+PRIVATE_ATTRIBUTES = [
+    ("_exception", "crash privacy: the error's kind"),
+    ("_exit_renderables", "crash privacy: what is printed at exit"),
+]
+
+
+@pytest.mark.parametrize(("owner", "name", "why"), PRIVATE_NAMES)
+def test_textual_still_has_the_private_names_compat_uses(owner: type, name: str, why: str) -> None:
+    assert hasattr(owner, name), (
+        f"Textual {textual.__version__} has no {owner.__name__}.{name} ({why}): "
+        "cpt_tui/compat.py needs a new way, then widen the textual pin in pyproject.toml"
+    )
+
+
+@pytest.mark.parametrize(("name", "why"), PRIVATE_ATTRIBUTES)
+def test_an_app_still_has_the_private_attributes_compat_uses(
+    app: CptApp, name: str, why: str
+) -> None:
+    assert hasattr(app, name), f"Textual {textual.__version__}: no App.{name} ({why})"
+
+
+async def test_wait_until_mounted_returns_once_a_pushed_screen_is_mounted(app: CptApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen: ModalScreen[None] = ModalScreen()
+        app.push_screen(screen)
+        await wait_until_mounted(screen, 30)
+        assert screen.is_mounted
+
+
+async def test_switch_mode_still_holds_through_delay_update(app: CptApp) -> None:
+    """Instant switch: Textual's switch_mode calls delay_update (the 50 ms hold), and within
+    `switch_without_hold` that call holds nothing."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        with mock.patch.object(App, "delay_update") as hold:
+            await app.switch_mode("progress")
+            assert hold.call_count == 1, f"Textual {textual.__version__}: no delay_update"
+            with app.switch_without_hold():
+                await app.switch_mode("roster")
+            assert hold.call_count == 1
+
+
+CRASH_IN_A_TYPED_KEY = """
+import sys
+from pathlib import Path
+from textual.binding import Binding
+import cpt_tui.app
+from cpt_tui.app import CptApp
+from cpt_tui.store import Store
+
+class Crashing(CptApp):
+    CSS_PATH = str(Path(cpt_tui.app.__file__).with_name("app.tcss"))
+    BINDINGS = [*CptApp.BINDINGS, Binding("z", "crash", "Crash")]
+
+    def action_crash(self) -> None:
+        records = self.store.roster.students  # a frame whose locals hold student records
+        raise ZeroDivisionError(records[0].full_name)
+
+app = Crashing(Store(sys.argv[1]))
+app.call_later(app.simulate_key, "z")
+app.run(headless=True)
+sys.exit(app.return_code or 0)
+"""
+
+
+def test_an_error_in_a_typed_key_ends_the_app_naming_only_its_kind(demo_path: Path) -> None:
+    """Type-ahead delivery and crash privacy together: exit code 1 as Textual would, and the
+    report names the error's kind, never its message or a traceback's locals."""
+    done = subprocess.run(
+        [sys.executable, "-c", CRASH_IN_A_TYPED_KEY, str(demo_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,  # a guard against a hang (the app left running), not a speed limit
+        env={"PATH": "/usr/bin:/bin", "HOME": str(demo_path.parent), "NO_COLOR": "1"},
+    )
+    assert done.returncode == 1, done.stderr[-2000:]
+    assert "cpt-tui: unexpected error (ZeroDivisionError)" in done.stderr, done.stderr[-2000:]
+    assert "Traceback" not in done.stderr and "records" not in done.stderr

@@ -54,8 +54,9 @@ class KeyBar(Widget):
         keys: list[Key] = []
         actions: set[str] = set()
         palette = None
-        for _node, binding, enabled, _tooltip in screen.active_bindings.values():
-            shown = (self.app.get_key_display(binding), binding.description, enabled)
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            shown = (self.app.get_key_display(binding), binding.description, active.enabled)
             if binding.key == self.app.COMMAND_PALETTE_BINDING:
                 palette = shown
             elif binding.show and binding.action not in actions:

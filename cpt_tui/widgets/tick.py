@@ -10,8 +10,13 @@ class Tick(Checkbox):
     """Space toggles it; what it shows never depends on colour alone."""
 
     BUTTON_LEFT = "["
+    BUTTON_INNER = "x"
     BUTTON_RIGHT = "]"
+    """The box as Textual sizes it: three cells, as `[x]` and `[ ]` are."""
 
-    @property
-    def _button(self) -> Content:
-        return Content("[x]" if self.value else "[ ]")
+    def render(self) -> Content:
+        """`[x]` or `[ ]` in the text's own colours, then the label as Checkbox styles it."""
+        inner = self.BUTTON_INNER if self.value else " "
+        box = Content(f"{self.BUTTON_LEFT}{inner}{self.BUTTON_RIGHT}")
+        label = self.label.pad(1, 1).stylize_before(self.get_visual_style("toggle--label"))
+        return Content.assemble(box, label)

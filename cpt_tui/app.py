@@ -109,7 +109,9 @@ class CptApp(TypeAheadApp, ExportingApp, InstantSwitchApp, PrivateCrashApp):
 
     def screen_built(self, screen: CptScreen) -> None:
         """A mode's screen, composed and mounted: it lives as long as the app."""
-        mode = next(m for m, kind in self.MODES.items() if kind is type(screen))
+        mode = next((m for m, kind in self.MODES.items() if kind is type(screen)), None)
+        if mode is None:
+            return  # a screen pushed over a mode's (Test day): it goes when it is closed
         self.built[mode] = screen
         gc.freeze()  # out of the collector's full passes (16-21 ms at 10,000 students)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .core.csvio import attempts_rows, default_export_name, roster_rows, write_csv
+from .core.text import printable
 from .screens.dialogs import ConfirmScreen, ExportScreen
 from .sync import StoreSyncApp
 
@@ -27,10 +28,14 @@ class ExportingApp(StoreSyncApp):
             return
         roster = self.store.roster
         rows = attempts_rows(roster) if attempts else roster_rows(roster)
-        text = write_csv(rows)
         count = len(roster.attempts) if attempts else len(roster.students)
         what = "attempts" if attempts else "students"
+        self.write_export(path, write_csv(rows), overwrite, f"{count} {what}")
+
+    def write_export(self, path: Path, text: str, overwrite: bool, what: str) -> None:
+        """Write a CSV (owner-only, or the shared store's group) in a worker; `what` it
+        holds is named in the notice (`24 students`)."""
         self.change(
             lambda: self.store.write_export(path, text, overwrite=overwrite),
-            lambda _: self.notify(f"Exported {count} {what} to {path.resolve()}"),
+            lambda _: self.notify(printable(f"Exported {what} to {path.resolve()}"), markup=False),
         )

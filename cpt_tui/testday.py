@@ -54,7 +54,7 @@ def totals_lines(totals: DayTotals) -> list[str]:
 
 
 _HEADER = (
-    f"{'ID':<8} {'Name':<18} {'Sect.':<6} {'Module':<10} {'#':>2} {'Eligible':<10} "
+    f"{'ID':<8} {'Name':<18} {'Section':<7} {'Module':<10} {'#':>2} {'Eligible':<10} "
     f"{'Prac.':>5} {'Rdy':<3} {'Fee':>7}"
 )
 _LEGEND = (
@@ -72,7 +72,7 @@ def format_day(rows: Sequence[Candidate], on: date, section: str | None) -> list
         s = r.student
         lines.append(
             f"{printable(s.student_id):<8.8} {printable(labels.listed_name(s)):<18.18} "
-            f"{printable(s.section):<6.6} {r.module.short:<10} {r.attempts:>2} "
+            f"{printable(s.section):<7.7} {r.module.short:<10} {r.attempts:>2} "
             f"{eligible_text(r):<10} {r.practice_pct or '-':>5} "
             f"{'yes' if r.ready else 'no':<3} {dollars(r.fee):>7}"
         )

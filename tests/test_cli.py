@@ -91,7 +91,7 @@ def test_import_dry_run_then_for_real(tmp_path: Path, capsys: pytest.CaptureFixt
     assert not Path(db).exists()
     assert main(["--db", db, "import", roster]) == 0
     assert main(["--db", db, "import", "--attempts", str(FIXTURES / "sample-attempts.csv")]) == 0
-    assert "imported attempts: 71 new" in capsys.readouterr().out
+    assert "imported attempts: 80 new" in capsys.readouterr().out
 
 
 def test_a_bad_import_exits_2_listing_every_row(demo_path: Path, tmp_path: Path) -> None:
@@ -141,19 +141,19 @@ def test_an_unexpected_error_exits_1_without_student_data(
 def test_report_and_log(demo_path: Path) -> None:
     result = cli("--db", str(demo_path), "report", env={"COLUMNS": "100"})
     assert result.returncode == 0
-    assert "Class" in result.stdout and "$5,878.00" in result.stdout
+    assert "Class" in result.stdout and "$5,944.00" in result.stdout
     assert "22 students, 8 with the full CPT." in result.stdout
     dropped = cli("--db", str(demo_path), "report", "--dropped", env={"COLUMNS": "100"}).stdout
     assert "24 students" in dropped
     p2 = cli("--db", str(demo_path), "report", "--section", "p2", env={"COLUMNS": "100"}).stdout
-    assert "$2,710.00" in p2 and "Evening" not in p2
+    assert "$2,732.00" in p2 and "Evening" not in p2
     log = cli("--db", str(demo_path), "log", "-n", "3")
     assert log.returncode == 0 and len(log.stdout.splitlines()) == 3 and "demo" in log.stdout
 
 
 def test_cpt_tui_db_environment_variable(demo_path: Path) -> None:
     result = cli("report", env={"CPT_TUI_DB": str(demo_path), "COLUMNS": "100"})
-    assert "$5,878.00" in result.stdout
+    assert "$5,944.00" in result.stdout
 
 
 def test_the_default_store_is_in_the_user_data_folder(tmp_path: Path) -> None:
@@ -208,4 +208,4 @@ def test_report_summary_leaves_out_the_line_per_student(demo_path: Path) -> None
     assert "E2001" in full.stdout and "E2001" not in summary.stdout
     assert "CPT class standing" not in summary.stdout
     assert full.stdout.endswith(summary.stdout)
-    assert "$5,878.00" in summary.stdout and "22 students, 8 with the full CPT." in summary.stdout
+    assert "$5,944.00" in summary.stdout and "22 students, 8 with the full CPT." in summary.stdout

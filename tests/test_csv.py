@@ -212,13 +212,13 @@ def test_import_is_all_or_nothing_and_names_every_bad_row(demo_store: Store) -> 
 def test_importing_the_same_file_twice_changes_nothing(empty_store: Store) -> None:
     empty_store.import_roster((FIXTURES / "sample-roster.csv").read_bytes())
     first = empty_store.import_attempts((FIXTURES / "sample-attempts.csv").read_bytes())
-    assert len(first.new) == 71
+    assert len(first.new) == 80
     before = empty_store.path.read_bytes()
     again = empty_store.import_roster((FIXTURES / "sample-roster.csv").read_bytes(), dry_run=True)
     assert again.summary().startswith("0 new, 0 updated, 24 unchanged, 0 rejected")
     twice = empty_store.import_attempts((FIXTURES / "sample-attempts.csv").read_bytes())
-    assert (len(twice.new), twice.unchanged) == (0, 71)
-    assert len(empty_store.roster.attempts) == 71
+    assert (len(twice.new), twice.unchanged) == (0, 80)
+    assert len(empty_store.roster.attempts) == 80
     assert empty_store.path.read_bytes() == before  # nothing to change: nothing written
 
 

@@ -92,3 +92,33 @@ class TestFees:
 
     def test_fee_schedule_dialog(self, snap_compare: Snap, demo_app: CptApp) -> None:
         assert snap_compare(demo_app, terminal_size=SIZE, run_before=steps("3", "f"))
+
+
+class TestTestDay:
+    def test_test_day_sorted_by_ready(self, snap_compare: Snap, demo_app: CptApp) -> None:
+        """`t` on Progress, sorted on Ready (`s` five times): the date field shows
+        2026-11-21; the four ready rows come first (Johnson, O'Brien waiting until
+        2026-11-28, Tanaka at $50.00 as he is not registered, Williams), each with its
+        practice score; the totals read 3 sittings (3 students), fees $94.00, and 38 listed,
+        36 eligible, 4 ready; the footer shows d, s, S, x and esc."""
+        run = steps("2", "t", "s", "s", "s", "s", "s")
+        assert snap_compare(demo_app, terminal_size=SIZE, run_before=run)
+
+    def test_grid_with_a_wait_and_readiness(self, snap_compare: Snap, demo_app: CptApp) -> None:
+        """The Progress grid filtered to "o": O'Brien's Safety cell reads `↻11-28 ×2$●`
+        (may retake from 28 November, two tries, a supplement, ready), Osei's `↻12-28 ×3`,
+        Johnson's Quality `✗ 72.6 $●`; the legend names ↻, ● and ○ in one line."""
+        run = steps("2", "slash", ("type", "o"), "enter")
+        assert snap_compare(demo_app, terminal_size=SIZE, run_before=run)
+
+    def test_early_retake_question(self, snap_compare: Snap, demo_app: CptApp) -> None:
+        """`r` on O'Brien's Safety cell, 70, enter: the record dialog said she may retake
+        from 2026-11-28 (2 failed) and her practice of 83.0% is ready; the question over it
+        names the day and offers only `y` to record anyway, `n`/escape to go back."""
+        run = steps("2", "slash", ("type", "Zo"), "enter", "r", ("type", "70"), "enter")
+        assert snap_compare(demo_app, terminal_size=SIZE, run_before=run)
+
+    def test_retake_policy_dialog(self, snap_compare: Snap, demo_app: CptApp) -> None:
+        """`w` on Fees: the four figures (15 days, 60, from failure 3, margin 5) each with
+        what it means, the note that earlier waits keep their policy, and the keys."""
+        assert snap_compare(demo_app, terminal_size=SIZE, run_before=steps("3", "w"))

@@ -57,7 +57,7 @@ def test_records_round_trip_through_the_file(demo_store: Store) -> None:
     assert again.roster.attempts == demo_store.roster.attempts
     meta = json.loads(demo_store.path.read_text())["_meta"]["1"]
     assert meta["schema_version"] == SCHEMA_VERSION
-    assert meta["counts"] == {"students": 24, "attempts": 71}
+    assert meta["counts"] == {"students": 24, "attempts": 80}
 
 
 def test_tinydb_reads_and_extends_what_the_store_writes(demo_store: Store, add_student) -> None:  # type: ignore[no-untyped-def]

@@ -45,6 +45,8 @@ def score(attempt: Attempt) -> str:
     """`64/83 = 77.1%, passed` or `75.96% (typed), not passed`."""
     module = catalog.module(attempt.module)
     result = "passed" if passes(module, attempt.score) else "not passed"
+    if attempt.practice:
+        result = "practice"
     if attempt.correct is not None:
         return f"{attempt.correct}/{attempt.questions} = {one_decimal(attempt.score)}%, {result}"
     return f"{one_decimal(attempt.score)}%, {result}"

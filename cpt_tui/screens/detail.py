@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date
 from typing import TYPE_CHECKING, cast
 
 from rich.console import Group
@@ -15,8 +17,9 @@ from textual.widgets import DataTable, Label, Static
 
 from ..core import labels
 from ..core.fees import dollars
-from ..core.models import one_decimal
-from ..core.standing import CptStatus, passes
+from ..core.models import RetakePolicy, one_decimal
+from ..core.retakes import eligibility, is_ready, latest_practice
+from ..core.standing import CptStatus, Standing, passes
 from ..core.text import plain
 from ..widgets.key_bar import KeyBar
 from ..widgets.marks import result_style
@@ -24,6 +27,23 @@ from .dialogs import ConfirmScreen
 
 if TYPE_CHECKING:
     from ..app import CptApp
+
+
+def next_sittings(st: Standing, today: date, policies: Sequence[RetakePolicy]) -> str:
+    """Each module not passed: `now`, or from when after a failure; the latest practice
+    score and `ready` when it reaches the pass mark plus the margin."""
+    parts = []
+    for ms in st.modules.values():
+        if ms.passed or not (ms.module.required or ms.attempts or ms.practice):
+            continue
+        when = eligibility(ms, today, policies)
+        text = f"{ms.module.short} " + ("now" if when.eligible else f"from {when.eligible_from}")
+        practice = latest_practice(ms, today)
+        if practice is not None:
+            ready = "ready" if is_ready(ms, today, policies) else "not ready"
+            text += f", practice {one_decimal(practice.score)}% {ready}"
+        parts.append(text)
+    return " · ".join(parts) or "none left to sit"
 
 
 class StudentDetailScreen(ModalScreen[None]):
@@ -93,6 +113,8 @@ class StudentDetailScreen(ModalScreen[None]):
                 f"\nFees: {dollars(fees.total)} = registration {dollars(fees.registration)}"
                 f" + {fees.attempts} attempts {dollars(fees.assessments)}"
                 f" + supplements {dollars(fees.supplements)}",
+                "\nNext sittings: ",
+                next_sittings(st, today, roster.retake_policies),
             )
         )
 
@@ -112,6 +134,21 @@ class StudentDetailScreen(ModalScreen[None]):
                     Text(dollars(a.fee), justify="right"),
                     key=a.attempt_id,
                 )
+        practice = sorted(
+            ((ms, a) for ms in st.modules.values() for a in ms.practice),
+            key=lambda pair: (pair[1].taken_on, pair[1].recorded_at),
+        )
+        for ms, a in practice:  # apart from the assessments: never a pass, never charged
+            score = f"{a.correct}/{a.questions}" if a.correct is not None else "typed %"
+            table.add_row(
+                a.taken_on.isoformat(),
+                ms.module.short,
+                score,
+                one_decimal(a.score),
+                Text("practice", style="italic"),
+                Text("-", justify="right"),
+                key=a.attempt_id,
+            )
         if table.row_count:
             table.move_cursor(row=min(row, table.row_count - 1))
 

@@ -115,15 +115,19 @@ class ExportScreen(ModalScreen[tuple[Path, bool] | None]):
     ]
     """Keys of the export dialog."""
 
-    def __init__(self, default_name: str) -> None:
+    def __init__(self, default_name: str, *, kinds: bool = True) -> None:
         super().__init__()
         self.default_name = default_name
+        self.kinds = kinds
+        """Offer the attempts file instead of the roster (not for a screen's own list)."""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label("Export to CSV", classes="title")
             yield SafeInput(self.default_name, id="path")
-            yield Tick("Attempts file (one row per attempt)", id="attempts")
+            tick = Tick("Attempts file (one row per attempt)", id="attempts")
+            tick.display = self.kinds
+            yield tick
             yield FieldError(id="path-error")
             yield Static("enter exports    escape cancels    space ticks", classes="hint")
 

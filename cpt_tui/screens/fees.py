@@ -23,6 +23,7 @@ from ..widgets.safe_input import SafeInput
 from ..widgets.tick import Tick
 from ..widgets.virtual_table import Column, VirtualTable
 from .base import CptScreen
+from .retake_policy import PolicyValues, RetakePolicyScreen, policy_line
 
 COLUMNS = [
     Column("ID", 7),
@@ -80,6 +81,7 @@ class FeesScreen(CptScreen):
         Binding("c", "show('class')", "Class costs"),
         Binding("n", "show('planner')", "Planner"),
         Binding("f", "edit_fees", "Fee schedule"),
+        Binding("w", "edit_retakes", "Retake waits"),
         Binding("escape", "show('class')", "Back"),
     ]
     """Keys of the fees screen."""
@@ -144,7 +146,9 @@ class FeesScreen(CptScreen):
             layout = self._totals is None or lines != min(len(self._totals[0]), SECTIONS_LISTED)
             self.query_one("#totals", Static).update(totals_table(*shown), layout=layout)
             self._totals = shown
-        self.query_one("#schedule", Static).update(schedule_line(roster.fees))
+        self.query_one("#schedule", Static).update(
+            schedule_line(roster.fees) + "\n" + policy_line(roster.retake_policy)
+        )
         self.update_projection()
 
     # -- planner -----------------------------------------------------------------------------
@@ -231,3 +235,16 @@ class FeesScreen(CptScreen):
                 )
 
         self.app.push_screen(FeeScheduleScreen(self.roster.fees), save)
+
+    def action_edit_retakes(self) -> None:
+        def save(values: PolicyValues | None) -> None:
+            if values is not None:
+                self.cpt.change(
+                    lambda: self.cpt.store.set_retake_policy(*values),
+                    lambda p: self.notify(
+                        f"New retake policy from now on; earlier waits are unchanged. "
+                        f"{policy_line(p)}"
+                    ),
+                )
+
+        self.app.push_screen(RetakePolicyScreen(self.roster.retake_policy), save)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
-from decimal import Decimal
 
 from rich.text import Text
 from textual import on
@@ -12,32 +12,47 @@ from textual.binding import Binding
 from textual.widgets import Header, Static
 
 from ..core import labels
-from ..core.models import Module, Student
+from ..core.models import Module, RetakePolicy, Student
+from ..core.retakes import eligibility, is_ready, latest_practice
 from ..core.standing import ModuleStanding
-from ..core.text import plain
+from ..core.text import plain, printable
 from ..widgets.key_bar import KeyBar
 from ..widgets.marks import result_style
 from ..widgets.module_summary import ModuleSummaryBar
 from ..widgets.virtual_table import Column, VirtualTable
 from .base import CptScreen
 from .detail import StudentDetailScreen
-from .record import RecordScreen
+from .record import Recorded, RecordScreen
 
 NAME_WIDTH = 15
 """Long names are cut here so the five modules fit in 80 columns (the roster has them whole)."""
 CELL_WIDTH = 11
-"""`✓ 100.0 ×2 $` less its space: a result, attempts and the supplement mark."""
-LEGEND = "✓ passed  ✗ not yet (best %)  · not taken  ×2 attempts  $ supplement"
+"""`✗ 71.1 ×2$●`: one status, then attempts, the supplement and readiness marks."""
+LEGEND = "✓ pass ✗ best % ↻ retake from · none ×2 tries $ supplement ● ready ○ practised"
+"""What the marks mean, in one line of 80 columns (every state has its symbol: no colour
+is needed)."""
+WAIT, READY, PRACTISED = "↻", "●", "○"
 
 
-def grid_cell(ms: ModuleStanding, style: str) -> Text:
-    """What one cell says: result and best percent, attempts, supplement; style is extra."""
+def grid_cell(
+    ms: ModuleStanding, style: str, today: date, policies: Sequence[RetakePolicy]
+) -> Text:
+    """What one cell says: one status (passed or best percent, the day a failed module may
+    be retaken while the student waits, or not taken), then attempts, the supplement and,
+    for a module not passed, readiness from the latest practice test; style is extra."""
     text = labels.cell(ms)
+    if not ms.passed and ms.attempts:
+        when = eligibility(ms, today, policies)
+        if not when.eligible and when.eligible_from is not None:
+            text = f"{WAIT}{when.eligible_from:%m-%d}"
+    flags = ""
     if len(ms.attempts) > 1:
-        text += f" ×{len(ms.attempts)}"
+        flags += f"×{len(ms.attempts)}"
     if ms.supplement:
-        text += " $"
-    return Text(text, style=style)
+        flags += "$"
+    if not ms.passed and latest_practice(ms, today) is not None:
+        flags += READY if is_ready(ms, today, policies) else PRACTISED
+    return Text(f"{text} {flags}" if flags else text, style=style)
 
 
 class ProgressScreen(CptScreen):
@@ -47,6 +62,7 @@ class ProgressScreen(CptScreen):
         Binding("r", "record", "Record"),
         Binding("p", "supplement", "Supplement"),
         Binding("enter", "detail", "Detail"),
+        Binding("t", "test_day", "Test day"),
     ]
     """Keys of the progress grid (arrows or h j k l move)."""
 
@@ -74,12 +90,18 @@ class ProgressScreen(CptScreen):
         super().update_view()
         roster = self.roster
         students = self.visible_students()
+        today, policies = self.cpt.store.today(), roster.retake_policies
 
         def cells(student_id: str) -> list[Text]:
             s, st = roster.by_id[student_id], roster.standings[student_id]
             name = plain(labels.listed_name(s), style="dim" if s.dropped else "")
             return [name] + [
-                grid_cell(ms, result_style(self.app, ms.passed if ms.attempted else None))
+                grid_cell(
+                    ms,
+                    result_style(self.app, ms.passed if ms.attempted else None),
+                    today,
+                    policies,
+                )
                 for ms in (st.modules[m.key] for m in roster.modules)
             ]
 
@@ -114,20 +136,35 @@ class ProgressScreen(CptScreen):
             return
         student, module = target
 
-        def record(result: tuple[int | None, Decimal | None, date] | None) -> None:
+        def record(result: Recorded | None) -> None:
             if result is None:
                 return
-            correct, percent, taken_on = result
+            correct, percent, taken_on, practice = result
+            what = "practice test of " if practice else ""
             self.cpt.change(
                 lambda: self.cpt.store.record_attempt(
-                    student.student_id, module.key, taken_on, correct=correct, percent=percent
+                    student.student_id,
+                    module.key,
+                    taken_on,
+                    correct=correct,
+                    percent=percent,
+                    practice=practice,
                 ),
                 lambda attempt: self.notify(
-                    f"Recorded {student.full_name}, {module.short}: {labels.score(attempt)}"
+                    printable(
+                        f"Recorded {what}{student.full_name}, {module.short}: "
+                        f"{labels.score(attempt)}"
+                    ),
+                    markup=False,
                 ),
             )
 
-        self.app.push_screen(RecordScreen(student, module, self.cpt.store.today()), record)
+        roster = self.roster
+        ms = roster.standings[student.student_id].modules[module.key]
+        today = self.cpt.store.today()
+        self.app.push_screen(
+            RecordScreen(student, module, today, ms, roster.retake_policies), record
+        )
 
     def action_supplement(self) -> None:
         target = self._target()
@@ -145,6 +182,11 @@ class ProgressScreen(CptScreen):
     @on(VirtualTable.Selected, "#grid")
     def _cell_chosen(self) -> None:
         self.action_detail()
+
+    def action_test_day(self) -> None:
+        from .testday import TestDayScreen
+
+        self.app.push_screen(TestDayScreen())
 
     def action_detail(self) -> None:
         student = self.current_student()

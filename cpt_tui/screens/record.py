@@ -1,7 +1,10 @@
-"""Record an attempt: the score first (`64` or `77.1%`), then the date; checked as you type."""
+"""Record an attempt or a practice test: the score first (`64` or `77.1%`), then the date,
+then whether it was a practice test; checked as you type. An assessment dated before the
+student may retake the module asks to confirm."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -13,15 +16,41 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from ..core.models import Module, Student, one_decimal
+from ..core.catalog import DEFAULT_RETAKE_POLICY
+from ..core.models import Module, RetakePolicy, Student, one_decimal
 from ..core.parse import parse_date, parse_score
-from ..core.standing import passes
+from ..core.retakes import eligibility, is_ready, latest_practice, policy_on, ready_mark
+from ..core.standing import ModuleStanding, module_standing, passes
 from ..core.text import plain
 from ..widgets.field_error import FieldError
 from ..widgets.safe_input import SafeInput
+from ..widgets.tick import Tick
 
-Recorded = tuple[int | None, Decimal | None, date]
-"""(correct, percent, taken on): exactly one of correct and percent is set."""
+Recorded = tuple[int | None, Decimal | None, date, bool]
+"""(correct, percent, taken on, practice): exactly one of correct and percent is set."""
+
+
+class EarlyRetakeScreen(ModalScreen[bool]):
+    """An assessment dated before the student may retake the module: only `y` records it
+    (not `enter`, so a key typed ahead never answers a question it has not seen)."""
+
+    BINDINGS = [
+        Binding("y", "answer(True)", "Record anyway"),
+        Binding("n,escape", "answer(False)", "Back"),
+    ]
+    """Keys of the early-retake question."""
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(plain(self.question), classes="question")
+            yield Static(plain("y records it anyway    n/escape goes back"), classes="hint")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
 
 
 class RecordScreen(ModalScreen[Recorded | None]):
@@ -33,15 +62,25 @@ class RecordScreen(ModalScreen[Recorded | None]):
     ]
     """Keys of the record dialog (tab moves to the date)."""
 
-    def __init__(self, student: Student, module: Module, today: date) -> None:
+    def __init__(
+        self,
+        student: Student,
+        module: Module,
+        today: date,
+        standing: ModuleStanding | None = None,
+        policies: Sequence[RetakePolicy] = (),
+    ) -> None:
         super().__init__()
         self.student, self.module, self.today = student, module, today
+        self.standing = standing or module_standing(module, (), False)
+        self.policies = tuple(policies) or (DEFAULT_RETAKE_POLICY,)
 
     def compose(self) -> ComposeResult:
         m = self.module
         with Vertical(classes="dialog"):
             yield Label(plain(f"Record {m.name}: {self.student.full_name}"), classes="title")
             yield Static(f"{m.questions} questions, pass mark {m.pass_mark}%", id="module-facts")
+            yield Static(plain(self.retake_line()), id="retake-facts")
             with Horizontal(classes="field"):
                 yield Label("Score", classes="label")
                 yield SafeInput(
@@ -53,7 +92,8 @@ class RecordScreen(ModalScreen[Recorded | None]):
                 yield Label("Date", classes="label")
                 yield SafeInput(self.today.isoformat(), id="date", classes="compact")
             yield FieldError(id="date-error")
-            yield Static("enter saves    escape cancels    tab to the date", classes="hint")
+            yield Tick("Practice test (never charged, never a pass)", False, id="practice")
+            yield Static("enter saves    escape cancels    tab next field", classes="hint")
 
     def on_mount(self) -> None:
         self.query_one("#score", Input).focus()
@@ -75,6 +115,25 @@ class RecordScreen(ModalScreen[Recorded | None]):
         shown = f"{correct}/{self.module.questions} = " if correct is not None else ""
         verdict.show(f"{shown}{one_decimal(exact)}%: {result} (needs {self.module.pass_mark}%)")
 
+    def retake_line(self) -> str:
+        """From when the module may be sat, and the latest practice score, as of today."""
+        ms, today = self.standing, self.today
+        if ms.passed:
+            return f"Passed on {ms.passed_on}: no wait."
+        when = eligibility(ms, today, self.policies)
+        if when.eligible_from is None:
+            line = "May sit it now."
+        elif when.eligible:
+            line = f"May retake it: the wait ended {when.eligible_from}."
+        else:
+            line = f"May retake it from {when.eligible_from} ({when.failures} failed)."
+        practice = latest_practice(ms, today)
+        if practice is None:
+            return line + " No practice test."
+        mark = one_decimal(ready_mark(ms, policy_on(self.policies, today)))
+        ready = "ready" if is_ready(ms, today, self.policies) else f"not ready (needs {mark}%)"
+        return f"{line} Practice {one_decimal(practice.score)}% on {practice.taken_on}: {ready}."
+
     def action_save(self) -> None:
         score_error = self.query_one("#score-error", FieldError)
         date_error = self.query_one("#date-error", FieldError)
@@ -91,7 +150,22 @@ class RecordScreen(ModalScreen[Recorded | None]):
             date_error.show(str(exc))
         if taken_on is None or (correct is None and percent is None):
             return
-        self.dismiss((correct, percent, taken_on))
+        result = (correct, percent, taken_on, self.query_one("#practice", Tick).value)
+        when = eligibility(self.standing, taken_on, self.policies)
+        if result[3] or when.eligible:
+            self.dismiss(result)
+            return
+        question = (
+            f"{self.student.full_name} may retake {self.module.short} from "
+            f"{when.eligible_from} ({when.failures} failed, the last on "
+            f"{when.last_attempt_on}). Record this attempt of {taken_on} anyway?"
+        )
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.dismiss(result)
+
+        self.app.push_screen(EarlyRetakeScreen(question), answered)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

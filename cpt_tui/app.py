@@ -18,6 +18,7 @@ from textual.theme import Theme
 from . import __version__, settings
 from .compat import InstantSwitchApp, PrivateCrashApp
 from .core.csvio import ImportPlan
+from .core.roster import Roster
 from .core.text import printable
 from .exporting import ExportingApp
 from .screens.base import CptScreen
@@ -73,14 +74,25 @@ class CptApp(TypeAheadApp, ExportingApp, InstantSwitchApp, PrivateCrashApp):
     """Typed after `/`: applies on every screen (name, ID, section)."""
     show_dropped: reactive[bool] = reactive(False)
 
-    def __init__(self, store: Store, *, demo: bool = False, theme: str | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        demo: bool = False,
+        theme: str | None = None,
+        first_page: tuple[Roster, int] | None = None,
+    ) -> None:
         super().__init__()
         self.store = store
         self.demo = demo
-        # Read the store now: a screen draws the roster from its first showing, and a store
+        # Read the store now (or its first page, the rest checked after the first frame: see
+        # Store.first_page): a screen draws the roster from its first showing, and a store
         # that cannot be read is refused before the terminal is taken over. Set quietly: a
         # reactive read before it is set sets off its watchers (each a redraw).
-        self.set_reactive(CptApp.roster, store.roster)
+        if first_page is not None:
+            self.open_first_page(first_page)
+        else:
+            self.set_reactive(CptApp.roster, store.roster)
         self.set_reactive(CptApp.filter_text, "")
         self.set_reactive(CptApp.show_dropped, False)
         self.register_theme(HIGH_CONTRAST)
@@ -221,9 +233,15 @@ HIGH_CONTRAST = Theme(
 """White on black with yellow focus: for projectors, bright rooms and weak eyes."""
 
 
-def create_app(store: Store, *, demo: bool = False, theme: str | None = None) -> CptApp:
+def create_app(
+    store: Store,
+    *,
+    demo: bool = False,
+    theme: str | None = None,
+    first_page: tuple[Roster, int] | None = None,
+) -> CptApp:
     """The one factory for the CLI, the tests and the snapshots."""
-    return CptApp(store, demo=demo, theme=theme)
+    return CptApp(store, demo=demo, theme=theme, first_page=first_page)
 
 
 __all__ = ["CptApp", "create_app", "__version__"]

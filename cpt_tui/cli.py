@@ -197,18 +197,29 @@ DEFAULT_ESCDELAY_MS = "25"
 Its own default (100 ms) makes Escape feel slow; over a slow link, set ESCDELAY higher."""
 
 
+FIRST_PAGE = 200
+"""Students checked before the first frame: more than any terminal shows at once."""
+
+
 def run_tui(store: Store, *, demo: bool = False, theme: str | None = None) -> int:
-    store.refresh()  # a broken store is refused here, before the screen is taken over
+    # The first page is checked and drawn first; the app checks the rest after its first
+    # frame, and holds every key until then. A store that cannot be read at all, or whose
+    # first page is damaged, is refused here, before the screen is taken over.
+    first_page = store.first_page(FIRST_PAGE)
+    if first_page is None:
+        store.refresh()
     os.environ.setdefault("ESCDELAY", DEFAULT_ESCDELAY_MS)  # read when Textual is imported
     from .app import create_app
 
-    app = create_app(store, demo=demo, theme=theme)
+    app = create_app(store, demo=demo, theme=theme, first_page=first_page)
     if theme is not None and theme not in app.available_themes:
         raise Refused(
             f"no theme {theme!r}; choose one of: {', '.join(sorted(app.available_themes))}"
         )
     # No mouse reporting: the terminal's own select-to-copy keeps working.
     app.run(mouse=False)
+    if app.return_code == EXIT_REFUSED:  # a damaged record found after the first frame
+        return EXIT_REFUSED
     return EXIT_ERROR if app.return_code else EXIT_OK
 
 

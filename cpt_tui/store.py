@@ -11,7 +11,6 @@ trail and undo; `importing` stages a CSV import.
 from __future__ import annotations
 
 import contextlib
-import gc
 import os
 import pwd
 import threading
@@ -21,7 +20,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ValidationError
 
 from .core.credentials import credentials_of, noted
 from .core.credentials_csv import plan_credentials_import, plan_points_import
@@ -39,6 +38,16 @@ from .core.recert import RenewalRefused, renewed
 from .core.roster import Roster
 from .history import AuditEntry, UndoHistory, recent, revert
 from .importing import stage_import
+from .reading import (
+    ATTEMPTS,
+    STUDENTS,
+    checked,
+    checked_in_slices,
+    fee_history,
+    first_page_of,
+    kept_for_long,
+    retake_policies,
+)
 from .storage import (
     META,
     AtomicJSONStorage,
@@ -78,32 +87,6 @@ def _model(kind: type[M], doc: dict[str, Any] | None) -> M | None:
     return kind.model_validate(doc) if doc is not None else None
 
 
-_STUDENTS = TypeAdapter(list[Student])
-_ATTEMPTS = TypeAdapter(list[Attempt])
-_FEES = TypeAdapter(list[FeeSchedule])
-_RETAKES = TypeAdapter(list[RetakePolicy])
-
-
-@contextlib.contextmanager
-def _kept_for_long() -> Iterator[None]:
-    """Around reading a store: the hundreds of thousands of objects it is read into (at
-    10,000 students) live until it is read again.
-
-    The cyclic garbage collector would walk them over and over as they are made (a third of
-    the read), and then again on every full collection while they live. It is paused, and
-    what was made is frozen out of later collections (none of it forms cycles; it is freed
-    as usual when replaced). Not after a refusal: its traceback is a cycle to collect.
-    """
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-        gc.freeze()
-    finally:
-        if paused:
-            gc.enable()
-
-
 class Store:
     """The roster on disk. Every change is one locked, atomic, audited, undoable write."""
 
@@ -120,6 +103,8 @@ class Store:
         self.clock = clock
         self.user = user or _system_user()
         self._roster: Roster | None = None
+        self._pending: tuple[dict[str, Any], Identity | None] | None = None
+        """Read by `first_page`, not yet checked in full (see `finish_open`)."""
         self._data: dict[str, Any] = {}
         """The store's contents as last read or written; never edited in place."""
         self._identity: Identity | None = None
@@ -136,14 +121,57 @@ class Store:
     def roster(self) -> Roster:
         """The latest snapshot this process has seen (loaded on first use)."""
         with self._mutex:
+            self._open_pending()
             if self._roster is None:
                 self._load()
             assert self._roster is not None
             return self._roster
 
+    def first_page(self, size: int) -> tuple[Roster, int] | None:
+        """Read the store, but check only what a first screen shows: the first `size`
+        students not dropped (in ID order) and their attempts. Returns that roster and the
+        number of students in the store, or None when there is no store or the quick look
+        cannot tell (the full read then refuses it as usual).
+
+        Everything else is checked by `finish_open`: until it has run, nothing is changed
+        (every change, `roster` and `refresh` run it first, under the same lock), so a
+        damaged record anywhere is refused before any write.
+        """
+        with self._mutex:
+            if self._roster is not None or self._pending is not None:
+                return None
+            seen = identity(self.path)
+            with kept_for_long():
+                data = self.storage.read()
+            if data is None:
+                return None
+            try:
+                page = first_page_of(data, size)
+            except (ValidationError, KeyError, TypeError, AttributeError):
+                return None
+            self._pending = (data, seen)
+            return page, len(data.get("students", {}))
+
+    def finish_open(self) -> Roster:
+        """Check every record read by `first_page` (StoreUnreadable: damaged, with the
+        newest backup named; nothing was written); the whole roster."""
+        with self._mutex:
+            self._open_pending(in_slices=True)
+            return self.roster
+
+    def _open_pending(self, in_slices: bool = False) -> None:
+        if self._pending is None:
+            return
+        data, seen = self._pending
+        self._pending = None
+        with kept_for_long():
+            self._roster, self._data, self._identity = self._build(data, in_slices), data, seen
+        self._tables = Tables()
+
     def refresh(self) -> bool:
         """Reload if another process replaced the store; True when it did."""
         with self._mutex:
+            self._open_pending()
             if self._roster is not None and identity(self.path) == self._identity:
                 return False
             self._load()
@@ -151,42 +179,29 @@ class Store:
 
     def _load(self) -> None:
         seen = identity(self.path)
-        with _kept_for_long():
+        with kept_for_long():
             data = self.storage.read() or {}
             self._roster, self._data, self._identity = self._build(data), data, seen
         self._tables = Tables()
 
-    def _build(self, data: dict[str, Any]) -> Roster:
+    def _build(self, data: dict[str, Any], in_slices: bool = False) -> Roster:
+        """Every record checked (`in_slices`: a few thousand at a time, so that a thread
+        checking them leaves the UI thread its turns)."""
+        check = checked_in_slices if in_slices else checked
         table = ""
         try:
             table = "students"
-            students = _STUDENTS.validate_python(list(data.get(table, {}).values()))
+            students = check(STUDENTS, list(data.get(table, {}).values()))
             table = "attempts"
-            attempts = _ATTEMPTS.validate_python(list(data.get(table, {}).values()))
+            attempts = check(ATTEMPTS, list(data.get(table, {}).values()))
             table = "fees"
-            fee_history = self._fee_history(data)
+            fees = fee_history(data)
             table = "retakes"
-            retake_policies = self._retake_policies(data)
+            policies = retake_policies(data)
         except ValidationError as exc:
             self.storage.refuse(f"a record in {table} is damaged ({exc.error_count()} errors)")
         students.sort(key=lambda s: s.student_id)
-        return Roster(
-            tuple(students), tuple(attempts), fee_history, retake_policies=retake_policies
-        )
-
-    def _retake_policies(self, data: dict[str, Any]) -> tuple[RetakePolicy, ...]:
-        policies = sorted(
-            _RETAKES.validate_python(list(data.get("retakes", {}).values())),
-            key=lambda p: p.effective_from,
-        )
-        return Roster().retake_policies + tuple(policies)
-
-    def _fee_history(self, data: dict[str, Any]) -> tuple[FeeSchedule, ...]:
-        fees = sorted(
-            _FEES.validate_python(list(data.get("fees", {}).values())),
-            key=lambda f: f.effective_from,
-        )
-        return Roster().fee_history + tuple(fees)
+        return Roster(tuple(students), tuple(attempts), fees, retake_policies=policies)
 
     def audit(self, limit: int = 20) -> list[AuditEntry]:
         """The most recent changes, newest first."""
@@ -199,6 +214,7 @@ class Store:
         """One locked read-modify-write. The file is re-read only if another process has
         replaced it since this one last read or wrote it."""
         with self._mutex, self.storage.lock():
+            self._open_pending()
             seen = identity(self.path)
             if seen != self._identity or self._roster is None:
                 self._load()
@@ -219,8 +235,8 @@ class Store:
             self._roster = self._roster.evolve(
                 {k: _model(Student, d) for k, d in tx.staged.get("students", {}).items()},
                 {k: _model(Attempt, d) for k, d in tx.staged.get("attempts", {}).items()},
-                self._fee_history(work) if "fees" in tx.staged else None,
-                self._retake_policies(work) if "retakes" in tx.staged else None,
+                fee_history(work) if "fees" in tx.staged else None,
+                retake_policies(work) if "retakes" in tx.staged else None,
             )
             if undoable:
                 self._history.remember(tx)

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import TypeVar
 
+from rich.text import Text
 from textual.app import App
 from textual.reactive import reactive
 
@@ -17,6 +18,9 @@ from .core.text import printable
 from .store import Store
 
 T = TypeVar("T")
+
+REFUSED = 2
+"""The app's return code when the store is refused (the CLI's exit code for a refusal)."""
 
 POLL_SECONDS = 1.0
 """How often the store file is checked for changes made by another instructor."""
@@ -30,13 +34,58 @@ class StoreSyncApp(App[None]):
     roster: reactive[Roster] = reactive(Roster, always_update=True)
     """The latest snapshot of the store; screens watch it."""
 
+    opening: int | None = None
+    """While the store is checked after the first frame: how many students it holds."""
+
+    def open_first_page(self, first_page: tuple[Roster, int]) -> None:
+        """Start from the first page of a store (see Store.first_page): keys are held until
+        every other record is checked, which starts once the first frame is drawn."""
+        roster, self.opening = first_page
+        self.set_reactive(StoreSyncApp.roster, roster)
+        self.hold_keys()
+
+    def on_ready(self) -> None:
+        if self.opening is not None:  # the first frame is on screen: check the rest
+            self.call_after_refresh(self._check_the_rest)
+
+    def _check_the_rest(self) -> None:
+        def work() -> None:
+            try:
+                roster = self.store.finish_open()
+            except CptError as exc:
+                self.call_from_thread(self._refused, exc)
+                return
+            self.call_from_thread(self._checked, roster)
+
+        self.run_worker(
+            work, name="open", description="check every record", thread=True, group="open"
+        )
+
+    def _checked(self, roster: Roster) -> None:
+        self.opening = None
+        self.roster = roster
+        self.release_keys()
+
+    def _refused(self, error: CptError) -> None:
+        """A damaged record below the first page: nothing was or will be written (keys stay
+        held). Say so and close, as a damaged store is refused before the screen opens."""
+        self.exit(return_code=REFUSED, message=Text(printable(f"cpt-tui: {error}")))
+
+    def hold_keys(self) -> None:
+        """Keep typed keys until `release_keys`: the app's type-ahead does it."""
+        raise NotImplementedError
+
+    def release_keys(self) -> None:
+        raise NotImplementedError
+
     def start_polling(self) -> None:
         self.set_interval(POLL_SECONDS, self._poll_store)
 
     def watch_roster(self, roster: Roster) -> None:
-        count = len(roster.students)
+        count = len(roster.students) if self.opening is None else self.opening
         where = "demo copy" if self.demo else printable(self.store.path)
-        self.sub_title = f"{where} · {count:,} student{'s' * (count != 1)}"
+        checking = "" if self.opening is None else "checking "
+        self.sub_title = f"{where} · {checking}{count:,} student{'s' * (count != 1)}"
         self.run_worker(
             partial(_work_out_everyone, roster),
             name="warm-up",
@@ -86,6 +135,9 @@ class StoreSyncApp(App[None]):
             self.notify(str(error), title="Not saved", severity="error", timeout=10)
 
     def _poll_store(self) -> None:
+        if self.opening is not None:
+            return  # polled as usual once every record is checked
+
         def work() -> None:
             try:
                 changed = self.store.refresh()

@@ -33,6 +33,16 @@ class TypeAheadApp(App[None]):
         super().__init__()
         self._typed: deque[events.Key] = deque()
         self._delivery: asyncio.Task[None] | None = None
+        self._keys_go = asyncio.Event()
+        self._keys_go.set()
+
+    def hold_keys(self) -> None:
+        """Keep typed keys (none is lost) until `release_keys`."""
+        self._keys_go.clear()
+
+    def release_keys(self) -> None:
+        """Hand over the keys kept meanwhile, in the order they were typed."""
+        self._keys_go.set()
 
     async def on_event(self, event: events.Event) -> None:
         """Hold typed keys and hand them over one at a time (see the class)."""
@@ -46,6 +56,7 @@ class TypeAheadApp(App[None]):
     async def _deliver_typed(self) -> None:
         try:
             while self._typed:
+                await self._keys_go.wait()
                 event = self._typed.popleft()
                 target: DOMNode = self.focused or self.screen
                 await super().on_event(event)

@@ -1,0 +1,138 @@
+"""Paint first, check the rest after: the app draws the first page of students as soon as
+those are checked, checks every other record after its first frame, holds every key (so
+every change) until then, and closes with the refusal when a record further down is
+damaged, having written nothing."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import orjson
+import pytest
+
+from cpt_tui.app import CptApp, create_app
+from cpt_tui.screens.progress import ProgressScreen
+from cpt_tui.screens.roster import RosterScreen
+from cpt_tui.store import Store, StoreError
+
+from .conftest import fixed_clock, settle, table_keys
+
+
+def damage_the_last_student(path: Path) -> bytes:
+    """The student last in ID order gets an empty first name (refused by the model)."""
+    data = orjson.loads(path.read_bytes())
+    last = max(data["students"].values(), key=lambda s: s["student_id"])
+    last["first_name"] = ""
+    path.write_bytes(orjson.dumps(data))
+    return path.read_bytes()
+
+
+def test_the_first_page_is_the_first_students_shown_with_all_their_attempts(
+    demo_path: Path,
+) -> None:
+    whole = Store(demo_path, clock=fixed_clock).roster
+    store = Store(demo_path, clock=fixed_clock)
+    opened = store.first_page(5)
+    assert opened is not None
+    page, count = opened
+    assert count == len(whole.students)
+    assert [s.student_id for s in page.students] == [s.student_id for s in whole.active[:5]]
+    for student in page.students:
+        assert page.attempts_of(student.student_id) == whole.attempts_of(student.student_id)
+        assert page.standings[student.student_id] == whole.standings[student.student_id]
+        assert page.fee_lines[student.student_id] == whole.fee_lines[student.student_id]
+    assert page.fee_history == whole.fee_history
+    assert page.retake_policies == whole.retake_policies
+    # The rest, once checked, is the whole store.
+    assert [s.model_dump() for s in store.finish_open().students] == [
+        s.model_dump() for s in whole.students
+    ]
+    assert store.roster.attempts == whole.attempts
+
+
+def test_a_damaged_record_below_the_first_page_is_refused_before_any_write(
+    demo_path: Path,
+) -> None:
+    before = damage_the_last_student(demo_path)
+    store = Store(demo_path, clock=fixed_clock)
+    assert store.first_page(5) is not None  # the first page itself is sound
+    with pytest.raises(StoreError, match="a record in students is damaged"):
+        store.record_attempt("E2001", "green", fixed_clock().date(), correct=80)
+    with pytest.raises(StoreError, match="a record in students is damaged"):
+        store.finish_open()
+    assert demo_path.read_bytes() == before
+
+
+def test_a_damaged_first_page_is_left_to_the_full_read(demo_path: Path) -> None:
+    data = orjson.loads(demo_path.read_bytes())
+    first = min(data["students"].values(), key=lambda s: s["student_id"])
+    first["email"] = "not an address"
+    demo_path.write_bytes(orjson.dumps(data))
+    before = demo_path.read_bytes()
+    store = Store(demo_path, clock=fixed_clock)
+    assert store.first_page(5) is None
+    with pytest.raises(StoreError, match="damaged"):
+        store.refresh()
+    assert demo_path.read_bytes() == before
+
+
+class _Held:
+    """Store.finish_open, held until the test lets it go."""
+
+    def __init__(self, store: Store) -> None:
+        self.go = threading.Event()
+        self._finish = store.finish_open
+        store.finish_open = self  # type: ignore[method-assign]
+
+    def __call__(self) -> object:
+        self.go.wait(30)
+        return self._finish()
+
+
+async def test_keys_wait_for_the_check_and_then_all_land(demo_path: Path) -> None:
+    """The roster is drawn from its first page; `2` and a recorded score typed while the
+    store is checked change nothing until the check is done, then land in order."""
+    store = Store(demo_path, clock=fixed_clock, user="tester")
+    opened = store.first_page(3)
+    assert opened is not None
+    held = _Held(store)
+    app = create_app(store, first_page=opened)
+    before = demo_path.read_bytes()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, RosterScreen)
+        assert table_keys(app.screen.table) == ["E2001", "E2002", "E2003"]
+        assert app.sub_title.endswith("· checking 24 students")
+        await pilot.press("2", "r", "6", "4", "enter")
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, RosterScreen)  # held
+        assert demo_path.read_bytes() == before
+        held.go.set()
+        await settle(pilot)
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert isinstance(app.screen, ProgressScreen)
+        assert app.sub_title.endswith("· 24 students")
+        assert len(app.screen.grid.keys) == 22  # every student not dropped
+    recorded = Store(demo_path, clock=fixed_clock).roster
+    assert len(recorded.attempts) == len(Store(demo_path).roster.attempts)
+    assert demo_path.read_bytes() != before  # the score typed ahead was saved after the check
+    first = recorded.active[0].student_id
+    assert any(a.correct == 64 for a in recorded.attempts_of(first))
+
+
+async def test_a_damaged_record_found_after_the_first_frame_closes_the_app(
+    demo_path: Path,
+) -> None:
+    before = damage_the_last_student(demo_path)
+    store = Store(demo_path, clock=fixed_clock, user="tester")
+    opened = store.first_page(3)
+    assert opened is not None
+    app: CptApp = create_app(store, first_page=opened)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("2", "r", "6", "4", "enter")  # typed meanwhile: never applied
+        await settle(pilot)
+        await pilot.pause(0.3)
+    assert app.return_code == 2
+    assert demo_path.read_bytes() == before

@@ -239,3 +239,20 @@ async def test_a_bad_retake_policy_is_refused_with_its_reason(app: CptApp) -> No
         assert "'-3' is not a whole number" in text and "one decimal at most" in text
         await pilot.press("escape")
     assert app.store.path.read_bytes() == before
+
+
+async def test_the_import_dry_run_names_an_early_retake(app: CptApp, tmp_path: Path) -> None:
+    csv = tmp_path / "retake.csv"
+    csv.write_text("student_id,module,date,correct\nS1004,safety,2026-11-20,70\n")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("i")
+        await settle(pilot)
+        app.screen.query_one("#path", SafeInput).value = str(csv)
+        await pilot.press("tab", "space", "enter")
+        await settle(pilot)
+        text = str(app.screen.query_one("#result").render())
+        assert "1 early retake (before eligibility)" in text
+        assert "line 2: early retake: S1004 safety on 2026-11-20: eligible from 2026-11-28" in text
+        await pilot.press("enter")
+        await settle(pilot)
+    assert len(stored(app).roster.standings["S1004"].modules["safety"].attempts) == 3

@@ -232,9 +232,17 @@ class ImportScreen(ModalScreen[None]):
             result.update(Text("\n").join(plain(line) for line in lines))
         elif dry_run:
             self.checked, self.checked_bytes = choice, data
+            # Early retakes are imported (they happened) but named first, as the CLI does.
+            early = plan.early_lines()[:4]
+            if len(plan.early) > len(early):
+                early.append(f"... and {len(plan.early) - len(early)} more")
             result.update(
-                Text.assemble(
-                    plain(f"Would import: {plan.summary()}"), "\nenter imports, escape cancels"
+                Text("\n").join(
+                    [
+                        plain(f"Would import: {plan.summary()}"),
+                        *(plain(line) for line in early),
+                        Text("enter imports, escape cancels"),
+                    ]
                 )
             )
         else:

@@ -206,11 +206,14 @@ class RosterScreen(CptScreen):
         student = self.current_student()
         if student is None:
             return
-        attempts = len(self.roster.attempts_of(student.student_id))
+        records = self.roster.attempts_of(student.student_id)
+        practice = sum(a.practice for a in records)
+        attempts = len(records) - practice
+        extra = f" and {practice} practice test{'s' * (practice != 1)}" if practice else ""
         question = (
             f"Delete {student.full_name} ({student.student_id}) and their {attempts} attempt"
-            f"{'s' * (attempts != 1)}? A student who left the course can be marked dropped "
-            "in the edit form instead."
+            f"{'s' * (attempts != 1)}{extra}? A student who left the course can be marked "
+            "dropped in the edit form instead."
         )
 
         def confirmed(ok: bool | None) -> None:

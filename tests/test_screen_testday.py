@@ -256,3 +256,17 @@ async def test_the_import_dry_run_names_an_early_retake(app: CptApp, tmp_path: P
         await pilot.press("enter")
         await settle(pilot)
     assert len(stored(app).roster.standings["S1004"].modules["safety"].attempts) == 3
+
+
+async def test_a_practice_test_never_asks_about_the_wait(app: CptApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        await filter_to(pilot, "Zo")
+        await pilot.press("r")
+        await type_text(pilot, "90%")
+        await pilot.press("tab", "tab", "space", "enter")  # ticked: a practice test
+        await settle(pilot)
+        assert isinstance(app.screen, ProgressScreen)
+    safety = stored(app).roster.standings["S1004"].modules["safety"]
+    assert len(safety.attempts) == 2 and safety.practice[-1].percent == Decimal("90")

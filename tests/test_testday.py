@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -10,7 +11,9 @@ from pathlib import Path
 import pytest
 
 from cpt_tui.cli import main
+from cpt_tui.core.catalog import DEFAULT_RETAKE_POLICY
 from cpt_tui.core.csvio import attempts_rows, write_csv
+from cpt_tui.core.models import StudentForm
 from cpt_tui.core.retakes import eligibility
 from cpt_tui.store import InvalidFields, Store
 
@@ -188,3 +191,27 @@ def test_testday_refuses_bad_input_with_exit_2(
 ) -> None:
     assert main(["--db", str(class_store.path), *args]) == 2
     assert words in capsys.readouterr().err
+
+
+def test_an_older_stores_attempts_read_as_assessments(class_store: Store) -> None:
+    data = json.loads(class_store.path.read_text())
+    for doc in data["attempts"].values():
+        doc.pop("kind", None)
+    data.pop("retakes", None)
+    class_store.path.write_text(json.dumps(data))
+    roster = Store(class_store.path, clock=fixed_clock).roster
+    assert {a.kind for a in roster.attempts} == {"assessment"}
+    assert roster.retake_policies == (DEFAULT_RETAKE_POLICY,)
+
+
+def test_testday_dropped_students_only_when_asked(
+    class_store: Store, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ada = class_store.roster.by_id["S1"]
+    form = StudentForm.of(ada).model_copy(update={"dropped": True})
+    class_store.save_student(form, ada)
+    db = str(class_store.path)
+    assert main(["--db", db, "testday", "2026-11-21"]) == 0
+    assert "Lovelace" not in capsys.readouterr().out
+    assert main(["--db", db, "testday", "2026-11-21", "--dropped"]) == 0
+    assert "(dropped) Lovelace" in capsys.readouterr().out

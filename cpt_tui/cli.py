@@ -17,6 +17,7 @@ from . import __version__
 from .core.csvio import attempts_rows, default_export_name, roster_rows, write_csv
 from .core.errors import CptError
 from .core.text import printable
+from .storage import read_csv_file
 from .store import Store
 
 EXIT_OK, EXIT_ERROR, EXIT_REFUSED = 0, 1, 2
@@ -267,7 +268,7 @@ def run_import(
     if attempts and practice:
         raise Refused("--attempts and --practice: choose one (a kind column can mix them)")
     try:
-        data = file.read_bytes()
+        data = read_csv_file(file)
     except OSError as exc:
         raise Refused(f"cannot read {file}: {exc.strerror}") from None
     if attempts or practice:

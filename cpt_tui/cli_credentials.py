@@ -23,7 +23,7 @@ from .core.profile import (
 )
 from .core.recert import recertification
 from .core.text import printable
-from .storage import write_new_file
+from .storage import read_csv_file
 from .store import Store
 
 
@@ -109,7 +109,7 @@ def run_import(store: Store, args: argparse.Namespace) -> int:
         raise Refused("--" + " and --".join(chosen) + ": choose one kind of file")
     file: Path = args.file
     try:
-        data = file.read_bytes()
+        data = read_csv_file(file)
     except OSError as exc:
         raise Refused(f"cannot read {file}: {exc.strerror}") from None
     do = store.import_credentials if args.credentials else store.import_points
@@ -172,7 +172,7 @@ def run_export(store: Store, args: argparse.Namespace) -> int:
         return EXIT_OK
     path = Path(args.file or f"cpt-{kind}-{store.today().isoformat()}.csv")
     try:
-        write_new_file(path, text, overwrite=args.force, mode=store.storage.file_mode())
+        store.storage.write_export(path, text, overwrite=args.force)
     except FileExistsError:
         raise Refused(f"{path} exists; use --force to overwrite it") from None
     say(f"wrote {what} to {path}")

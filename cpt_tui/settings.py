@@ -8,6 +8,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from .storage import make_private_folders
+
 
 def settings_path() -> Path:
     from platformdirs import user_config_path
@@ -29,7 +31,7 @@ def save(**changes: Any) -> None:
     path = settings_path()
     data = load() | changes
     with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        make_private_folders(path.parent)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             json.dump(data, handle)

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import fcntl
 import os
+import re
 import stat
 import tempfile
+import time
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
 import orjson
-from filelock import FileLock, Timeout
 from tinydb.storages import Storage
 
 from .core.errors import CptError
@@ -26,6 +28,15 @@ COUNTED = ("students", "attempts")
 """Tables whose record counts are kept in the meta table and checked on every read."""
 BACKUPS_KEPT = 10
 BACKUP_EVERY_SECONDS = 600
+MB = 1 << 20
+STORE_LIMIT = 256 * MB
+"""The largest file read as a store. A student takes about 1.5 KB of store with a few
+attempts and their audit entries; 50,000 students (a district's largest roster, see the
+README) with years of changes fit several times over."""
+CSV_LIMIT = 32 * MB
+"""The largest file read as a CSV to import: the roster export of 50,000 students at full
+width (about 400 bytes a row) or ten attempts each (about 50 bytes a row), with room."""
+LOCK_POLL_SECONDS = 0.05
 
 
 class StoreError(CptError):
@@ -60,12 +71,106 @@ def backups_dir(path: Path) -> Path:
     return path.with_name(path.name + ".backups")
 
 
-def newest_backup(path: Path) -> Path | None:
-    found = sorted(backups_dir(path).glob("*.json")) if backups_dir(path).is_dir() else []
-    return found[-1] if found else None
-
-
 BACKUP_STAMP = "%Y%m%d-%H%M%S-%f"
+
+
+def _backup_name(path: Path) -> re.Pattern[str]:
+    """The names cpt-tui gives the backups of `path`: the only files it ever prunes."""
+    return re.compile(re.escape(path.stem) + r"-\d{8}-\d{6}-\d{6}\.json")
+
+
+def _backup_names(path: Path, names: list[str]) -> list[str]:
+    mine = _backup_name(path)
+    return sorted(name for name in names if mine.fullmatch(name))
+
+
+def newest_backup(path: Path) -> Path | None:
+    """The newest of cpt-tui's backups of the store, or None (and never through a link)."""
+    folder = backups_dir(path)
+    try:
+        if not stat.S_ISDIR(os.lstat(folder).st_mode):
+            return None
+        found = _backup_names(path, os.listdir(folder))
+    except OSError:
+        return None
+    return folder / found[-1] if found else None
+
+
+class FileRefused(StoreError):
+    """A file that is not a regular file, or too large to be what it should be."""
+
+
+def _size(size: int) -> str:
+    if size >= 1 << 30:
+        return f"{size / (1 << 30):,.1f} GB"
+    if size >= MB:
+        return f"{size / MB:,.1f} MB"
+    return f"{size:,} bytes"
+
+
+_KINDS = {
+    stat.S_IFDIR: "a folder",
+    stat.S_IFIFO: "a pipe",
+    stat.S_IFCHR: "a device",
+    stat.S_IFBLK: "a device",
+    stat.S_IFSOCK: "a socket",
+}
+
+
+def read_regular_file(path: Path, limit: int, what: str) -> bytes:
+    """The bytes of `path` if it is a regular file of at most `limit` bytes.
+
+    Decided on the open file (a link is followed once, to what it names), before anything
+    is read: a pipe, a device such as /dev/zero, a folder or a file larger than `limit`
+    raises FileRefused naming its size and the limit; FileNotFoundError and other OSErrors
+    pass through. Never blocks on a pipe.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            kind = _KINDS.get(stat.S_IFMT(st.st_mode), "not a regular file")
+            raise FileRefused(
+                f"{path} is {kind}, not a file; cpt-tui reads only a regular file as {what}"
+            )
+        if st.st_size > limit:
+            raise FileRefused(_too_large(path, st.st_size, limit, what))
+        chunks, size = [], 0
+        while chunk := os.read(fd, min(limit + 1 - size, 1 << 24) or 1):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > limit:  # it grew while read
+                raise FileRefused(_too_large(path, size, limit, what))
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def _too_large(path: Path, size: int, limit: int, what: str) -> str:
+    return (
+        f"{path} is {_size(size)}, more than {what} can be (at most {_size(limit)}); "
+        "nothing was read"
+    )
+
+
+def read_csv_file(path: Path) -> bytes:
+    """A CSV to import: a regular file of at most CSV_LIMIT bytes (FileRefused otherwise)."""
+    return read_regular_file(path, CSV_LIMIT, "a CSV to import")
+
+
+def make_private_folders(folder: Path) -> None:
+    """Create `folder` and any missing parent, each owner-only (0700) whatever the umask."""
+    missing: list[Path] = []
+    current = folder
+    while not os.path.lexists(current) and current != current.parent:
+        missing.append(current)
+        current = current.parent
+    for path in reversed(missing):
+        try:
+            os.mkdir(path, 0o700)
+        except FileExistsError:
+            continue
+        os.chmod(path, 0o700)  # a umask can only take bits away; this one is exact
 
 
 def _taken_at(backup: Path) -> datetime:
@@ -94,7 +199,10 @@ class AtomicJSONStorage(Storage):
     """
 
     def __init__(self, path: Path, lock_timeout: float = 10.0) -> None:
-        self.path = Path(path)
+        # A store path that is a symbolic link (a shared roster linked into a home folder)
+        # is resolved once, now: the lock, the backups and every write are at the real
+        # file, the link stays a link, and a link changed later is not followed again.
+        self.path = Path(os.path.realpath(path))
         self.lock_timeout = lock_timeout
 
     # -- permissions ---------------------------------------------------------------
@@ -107,18 +215,15 @@ class AtomicJSONStorage(Storage):
             group = 0
         return 0o600 | group
 
-    def _group(self) -> int:
+    def group(self) -> int:
+        """The store's group ID, or -1 when there is no store yet."""
         try:
             return self.path.stat().st_gid
         except FileNotFoundError:
             return -1
 
     def _secure(self, fd: int) -> None:
-        os.fchmod(fd, self.file_mode())
-        gid = self._group()
-        if gid != -1:
-            with contextlib.suppress(OSError):  # keep a shared roster's group where allowed
-                os.fchown(fd, -1, gid)
+        share(fd, self.file_mode(), self.group())
 
     def _follow_store(self, path: Path, mode: int) -> None:
         """Share a file or folder of ours beside the store as the store is shared (or not).
@@ -128,56 +233,95 @@ class AtomicJSONStorage(Storage):
         the lock or keep a backup, and a store made private again takes them back.
         """
         with contextlib.suppress(OSError):
-            st = os.stat(path)
+            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+            try:
+                self._follow_store_fd(fd, mode)
+            finally:
+                os.close(fd)
+
+    def _follow_store_fd(self, fd: int, mode: int) -> None:
+        """`_follow_store` on an open file or folder (never through a link)."""
+        with contextlib.suppress(OSError):
+            st = os.fstat(fd)
             if st.st_uid != os.geteuid():
                 return
-            gid = self._group()
+            gid = self.group()
             if gid not in (-1, st.st_gid):
-                os.chown(path, -1, gid)
+                os.fchown(fd, -1, gid)
             if stat.S_IMODE(st.st_mode) != mode:
-                os.chmod(path, mode)
+                os.fchmod(fd, mode)
 
     def ensure_folder(self) -> None:
-        if not self.path.parent.exists():
-            self.path.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
+        make_private_folders(self.path.parent)
 
     # -- lock ----------------------------------------------------------------------
 
     @contextlib.contextmanager
     def lock(self) -> Iterator[None]:
-        """The inter-process lock; fcntl-based, so a killed holder releases it at once."""
+        """The inter-process lock: flock(2) on `<store>.lock`, released by the system the
+        moment its holder dies. The lock file is opened without following a link (a lock
+        planted as a link to another file is refused, never truncated nor written)."""
+        lock_path = Path(str(self.path) + ".lock")
         try:
             self.ensure_folder()
-            lock = FileLock(
-                str(self.path) + ".lock",
-                timeout=self.lock_timeout,
-                mode=self.file_mode(),
-                thread_local=False,
+            fd = os.open(
+                lock_path,
+                os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC,
+                self.file_mode(),
             )
-            lock.acquire()
-            self._follow_store(Path(lock.lock_file), self.file_mode())
-        except Timeout:
-            raise WriteFailed(
-                f"another cpt-tui has held the store's lock for over {self.lock_timeout:g} s; "
-                "nothing was changed, try again in a moment"
-            ) from None
         except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise WriteFailed(
+                    f"{lock_path} is a symbolic link; cpt-tui locks only a file of its own. "
+                    "Remove the link; nothing was changed"
+                ) from None
             raise WriteFailed(
                 f"cannot lock the store in {self.path.parent}: {_reason(exc)}; nothing was changed"
             ) from None
         try:
-            yield
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise WriteFailed(
+                    f"{lock_path} is not a file; cpt-tui locks only a file of its own. "
+                    "Remove it; nothing was changed"
+                )
+            self._follow_store_fd(fd, self.file_mode())
+            self._acquire(fd)
+            try:
+                yield
+            finally:
+                fcntl.flock(fd, fcntl.LOCK_UN)
         finally:
-            lock.release()
+            os.close(fd)
+
+    def _acquire(self, fd: int) -> None:
+        deadline = time.monotonic() + self.lock_timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise WriteFailed(
+                        f"another cpt-tui has held the store's lock for over "
+                        f"{self.lock_timeout:g} s; nothing was changed, try again in a moment"
+                    ) from None
+                time.sleep(LOCK_POLL_SECONDS)
+            except OSError as exc:
+                raise WriteFailed(
+                    f"cannot lock the store in {self.path.parent}: {_reason(exc)}; "
+                    "nothing was changed"
+                ) from None
 
     # -- read ----------------------------------------------------------------------
 
     def read(self) -> dict[str, dict[str, Any]] | None:
         """The checked contents, or None for a store not yet created."""
         try:
-            raw = self.path.read_bytes()
+            raw = read_regular_file(self.path, STORE_LIMIT, "a store")
         except FileNotFoundError:
             return None
+        except FileRefused as exc:
+            self.refuse(str(exc).removeprefix(f"{self.path} "))
         except OSError as exc:
             raise StoreUnreadable(f"cannot read {self.path}: {_reason(exc)}") from None
         return self.check(raw)
@@ -283,35 +427,54 @@ class AtomicJSONStorage(Storage):
 
     def _backup(self, *, always: bool = False) -> None:
         """Keep the store as it was, at most every ten minutes (`always`: before an upgrade of
-        its schema), as a hard link (no copy)."""
+        its schema), as a hard link (no copy).
+
+        The backups folder is worked in through an open handle on it, never by its name
+        again: a folder planted as a link (or swapped for one meanwhile) is refused, and
+        only files named as cpt-tui names its backups are ever pruned.
+        """
         if not self.path.exists():
             return
         folder = backups_dir(self.path)
         shared = bool(self.file_mode() & 0o060)
-        if folder.is_dir():
-            self._follow_store(folder, 0o770 if shared else 0o700)
         newest = newest_backup(self.path)
         now = datetime.now()
         recent = newest and (now - _taken_at(newest)).total_seconds() < BACKUP_EVERY_SECONDS
         if recent and not always:
+            self._follow_store(folder, 0o770 if shared else 0o700)  # never through a link
             return
-        if not folder.is_dir():
-            folder.mkdir(mode=0o700, exist_ok=True)  # private from the start, whatever the umask
-            if shared:
-                self._follow_store(folder, 0o770)
-        target = folder / f"{self.path.stem}-{now:{BACKUP_STAMP}}.json"
+        if not os.path.lexists(folder):
+            with contextlib.suppress(FileExistsError):
+                os.mkdir(folder, 0o700)  # private from the start, whatever the umask
         try:
-            os.link(self.path, target)
-        except OSError:  # no hard links here (or not ours to link): a private copy
-            self._copy_to(target)
-        for old in sorted(folder.glob("*.json"))[:-BACKUPS_KEPT]:
-            with contextlib.suppress(OSError):
-                old.unlink()
+            dir_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        except OSError as exc:
+            if exc.errno in (errno.ELOOP, errno.ENOTDIR):
+                raise WriteFailed(
+                    f"{folder} is {'a symbolic link' if is_symlink(folder) else 'not a folder'}"
+                    "; cpt-tui keeps its backups only in a folder of its own. Remove it; "
+                    "nothing was changed"
+                ) from None
+            raise
+        try:
+            self._follow_store_fd(dir_fd, 0o770 if shared else 0o700)
+            name = f"{self.path.stem}-{now:{BACKUP_STAMP}}.json"
+            try:
+                os.link(self.path, name, dst_dir_fd=dir_fd)
+            except OSError:  # no hard links here (or not ours to link): a private copy
+                self._copy_to(name, dir_fd)
+            for old in _backup_names(self.path, os.listdir(dir_fd))[:-BACKUPS_KEPT]:
+                with contextlib.suppress(OSError):
+                    os.unlink(old, dir_fd=dir_fd)
+        finally:
+            os.close(dir_fd)
 
-    def _copy_to(self, target: Path) -> None:
+    def _copy_to(self, name: str, dir_fd: int) -> None:
         """Copy the store: readable by no one else from its first byte, never left half made."""
-        raw = self.path.read_bytes()
-        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        raw = read_regular_file(self.path, STORE_LIMIT, "a store")
+        fd = os.open(
+            name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600, dir_fd=dir_fd
+        )
         try:
             with os.fdopen(fd, "wb") as handle:
                 self._secure(handle.fileno())
@@ -320,8 +483,13 @@ class AtomicJSONStorage(Storage):
                 os.fsync(handle.fileno())
         except BaseException:
             with contextlib.suppress(OSError):
-                target.unlink()
+                os.unlink(name, dir_fd=dir_fd)
             raise
+
+    def write_export(self, path: Path, text: str, *, overwrite: bool) -> None:
+        """Write a file made from this store (an export): shared exactly as the store is
+        (its group, read/write), else owner-only. See `write_new_file`."""
+        write_new_file(path, text, overwrite=overwrite, mode=self.file_mode(), group=self.group())
 
     def close(self) -> None:
         """Nothing is held open between calls."""
@@ -363,9 +531,27 @@ def dumps_in_slices(data: dict[str, Any], size: int = SLICE_RECORDS) -> bytes:
     return b"".join(parts)
 
 
-def write_new_file(path: Path, text: str, *, overwrite: bool, mode: int = 0o600) -> None:
+def share(fd: int, mode: int, group: int) -> None:
+    """Give an open file `mode`; with group bits in it, the store's `group` too, or no group
+    access at all where that group cannot be given (never the writer's own group)."""
+    if mode & 0o070:
+        try:
+            if group == -1:
+                raise PermissionError(errno.EPERM, "no group to share with")
+            if os.fstat(fd).st_gid != group:
+                os.fchown(fd, -1, group)
+        except OSError:
+            mode &= ~0o077
+    os.fchmod(fd, mode & 0o7770)
+
+
+def write_new_file(
+    path: Path, text: str, *, overwrite: bool, mode: int = 0o600, group: int = -1
+) -> None:
     """Write an export: never through a symbolic link, never over a file unless asked.
 
+    Readable by its owner only unless `mode` grants the group access, which is given only
+    with `group` (the store's group): an export of a shared store goes to the same people.
     FileExistsError when the file is there and `overwrite` is false; StoreError for a link.
     """
     if is_symlink(path):
@@ -377,7 +563,7 @@ def write_new_file(path: Path, text: str, *, overwrite: bool, mode: int = 0o600)
     try:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
-            os.fchmod(handle.fileno(), mode)
+            share(handle.fileno(), mode, group)
             handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())

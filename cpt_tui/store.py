@@ -55,7 +55,7 @@ from .storage import (
     StoreError,
     StoreUnreadable,
     identity,
-    write_new_file,
+    read_csv_file,
 )
 from .transaction import Tables, Transaction, dump, new_attempt_id
 
@@ -98,8 +98,9 @@ class Store:
         user: str | None = None,
         lock_timeout: float = 10.0,
     ) -> None:
-        self.path = Path(path)
-        self.storage = AtomicJSONStorage(self.path, lock_timeout)
+        self.storage = AtomicJSONStorage(Path(path), lock_timeout)
+        self.path = self.storage.path
+        """The real file: a link given as the store's path is resolved once, here."""
         self.clock = clock
         self.user = user or _system_user()
         self._roster: Roster | None = None
@@ -504,6 +505,17 @@ class Store:
         tx.put("students", dump(saved))
         return saved
 
+    # -- files to import ----------------------------------------------------------------
+
+    @staticmethod
+    def read_csv(path: Path) -> bytes:
+        """A CSV's bytes to import: only a regular file, of at most CSV_LIMIT bytes.
+
+        FileRefused (a StoreError) names what it is or its size and the limit; OSError when
+        it cannot be read at all.
+        """
+        return read_csv_file(path)
+
     # -- undo ---------------------------------------------------------------------------
 
     @property
@@ -528,8 +540,9 @@ class Store:
 
     def write_export(self, path: Path, text: str, *, overwrite: bool) -> None:
         """Write an export with the store's permissions (owner-only unless the store is
-        shared with its group): never through a link; FileExistsError unless `overwrite`."""
-        write_new_file(path, text, overwrite=overwrite, mode=self.storage.file_mode())
+        shared with its group, whose group it then gets): never through a link;
+        FileExistsError unless `overwrite`."""
+        self.storage.write_export(path, text, overwrite=overwrite)
 
 
 def _system_user() -> str:

@@ -163,14 +163,14 @@ def test_a_failed_write_leaves_the_store_byte_identical(
 def test_a_read_only_folder_is_refused_with_a_clear_message(
     demo_store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import filelock
+    import fcntl
 
     before = demo_store.path.read_bytes()
 
     def refuse(*args: object, **kwargs: object) -> None:
         raise PermissionError(errno.EACCES, "Permission denied")
 
-    monkeypatch.setattr(filelock.FileLock, "acquire", refuse)
+    monkeypatch.setattr(fcntl, "flock", refuse)
     with pytest.raises(WriteFailed, match="cannot lock the store.*read-only.*nothing was changed"):
         demo_store.toggle_supplement("S1001", "green")
     assert demo_store.path.read_bytes() == before

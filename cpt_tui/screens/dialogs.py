@@ -204,9 +204,12 @@ class ImportScreen(ModalScreen[None]):
         dry_run = self.checked != (text, attempts)
         if dry_run:
             try:
-                data = Path(text).expanduser().read_bytes()
+                data = self.store.read_csv(Path(text).expanduser())
             except OSError as exc:
                 result.update(plain(f"Cannot read {text or 'that'}: {exc.strerror}", style="bold"))
+                return
+            except CptError as exc:  # not a regular file, or too large to be a roster
+                result.update(plain(exc, style="bold"))
                 return
         else:
             data = self.checked_bytes

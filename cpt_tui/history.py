@@ -70,12 +70,18 @@ class UndoHistory:
         self._changes.pop()
 
 
+class UndoConflict(StoreError):
+    """An undo refused for good: someone else has since changed the records it would put
+    back. Unlike a failed write (disk full, lock held), trying again cannot help."""
+
+
 def revert(change: Change, tx: Transaction) -> None:
-    """Stage `change` taken back; StoreError when someone else has since changed its records."""
+    """Stage `change` taken back; UndoConflict when someone else has since changed its
+    records."""
     for table, records in change.before.items():
         for key, old in records.items():
             if tx.get(table, key) != change.after[table][key]:
-                raise StoreError(
+                raise UndoConflict(
                     f"cannot undo {change.label}: it was changed since by someone else"
                 )
             if old is None:

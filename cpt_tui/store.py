@@ -36,7 +36,7 @@ from .core.models import (
 from .core.parse import explain
 from .core.recert import RenewalRefused, renewed
 from .core.roster import Roster
-from .history import AuditEntry, UndoHistory, recent, revert
+from .history import AuditEntry, UndoConflict, UndoHistory, recent, revert
 from .importing import stage_import
 from .reading import (
     ATTEMPTS,
@@ -525,14 +525,27 @@ class Store:
     def undo(self) -> str | None:
         """Undo this session's newest change; its label, or None with nothing to undo.
 
-        Refused (StoreError) when someone else has since changed the same records.
+        Refused (StoreError) when someone else has since changed the same records: that
+        change is then dropped, and the message says so and what `u` undoes next, so one
+        refusal never blocks the session's earlier changes. A failed write (StoreError too)
+        keeps it, to be tried again.
         """
         with self._mutex:
             change = self._history.newest
             if change is None:
                 return None
-            with self._change("undo", change.label, undoable=False) as tx:
-                revert(change, tx)
+            try:
+                with self._change("undo", change.label, undoable=False) as tx:
+                    revert(change, tx)
+            except UndoConflict as exc:
+                self._history.forget_newest()
+                following = self._history.newest
+                then = (
+                    f"undo again for {following.label}"
+                    if following is not None
+                    else "nothing else to undo in this session"
+                )
+                raise UndoConflict(f"{exc}; it is dropped from undo ({then})") from None
             self._history.forget_newest()
             return change.label
 

@@ -209,7 +209,7 @@ async def test_w_edits_the_retake_policy(app: CptApp) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("3")
         await settle(pilot)
-        assert "Retakes: wait 15 days, 60 from failure 3 on; ready at pass mark + 5" in (
+        assert "Retakes after 15 days, 60 from failure 3; ready at pass + 5  ·  w edits" in (
             screen_text(app)
         )
         await pilot.press("w")
@@ -218,7 +218,7 @@ async def test_w_edits_the_retake_policy(app: CptApp) -> None:
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, FeesScreen)
-        assert "ready at pass mark + 7.5" in screen_text(app)
+        assert "ready at pass + 7.5" in screen_text(app)
     roster = stored(app).roster
     assert roster.retake_policy.readiness_margin == Decimal("7.5")
     assert stored(app).audit(1)[0].action == "retake policy"

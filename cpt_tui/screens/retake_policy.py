@@ -30,8 +30,8 @@ FIELDS = (
 def policy_line(policy: RetakePolicy) -> str:
     """The policy in force, in one line."""
     return (
-        f"Retakes: wait {policy.wait_days} days, {policy.long_wait_days} from failure "
-        f"{policy.long_wait_from} on; ready at pass mark + {policy.readiness_margin}  ·  w edits"
+        f"Retakes after {policy.wait_days} days, {policy.long_wait_days} from failure "
+        f"{policy.long_wait_from}; ready at pass + {policy.readiness_margin}  ·  w edits"
     )
 
 

@@ -165,6 +165,7 @@ def _work_out_everyone(roster: Roster) -> None:
     for student_id in roster.by_id:
         roster.standings[student_id]  # noqa: B018 (worked out and kept)
         roster.fee_lines[student_id]  # noqa: B018
+        roster.reports[student_id]  # noqa: B018 (the Diagnostics screen adds these up)
     # Kept until the store changes: out of the garbage collector's full passes, which would
     # otherwise walk every standing now and then, in the middle of a key press.
     gc.freeze()

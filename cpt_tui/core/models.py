@@ -42,6 +42,10 @@ PATTERN_REASONS = {
 """What an instructor is told when a value does not match one of the patterns above."""
 
 Name = Annotated[str, Field(min_length=1, max_length=60, pattern=PLAIN_PATTERN)]
+ActivityNumber = Annotated[int, Field(ge=1, le=99)]
+"""A key work activity, numbered from 1 in the catalog's order for its module."""
+ActivityPercent = Annotated[int, Field(ge=0, le=100)]
+"""The share of an activity's questions answered correctly, as MSSC's report gives it."""
 ShortText = Annotated[str, Field(max_length=40, pattern=PLAIN_PATTERN)]
 
 
@@ -183,6 +187,8 @@ class Attempt(_Frozen):
     kind: Literal["assessment", "practice"] = "assessment"
     """A practice test is recorded like an attempt but is never charged, never a pass, never
     an attempt, a certificate, a CPT or a retake wait."""
+    diagnostics: dict[ActivityNumber, ActivityPercent] = Field(default_factory=dict)
+    """MSSC's diagnostic report: activity number -> percent; empty until it is entered."""
 
     @model_validator(mode="after")
     def _one_score(self) -> Attempt:

@@ -10,6 +10,7 @@ from functools import cached_property
 from typing import TypeVar
 
 from .catalog import DEFAULT_FEES, DEFAULT_RETAKE_POLICY, MODULES
+from .diagnostics import ReportRow, latest_reports
 from .fees import FeeLine, student_fees, total
 from .models import Attempt, FeeSchedule, Module, RetakePolicy, Student
 from .standing import Standing, standing
@@ -92,6 +93,14 @@ class Roster:
     @cached_property
     def fee_lines(self) -> PerStudent[FeeLine]:
         return PerStudent(self, self._fees, {})
+
+    @cached_property
+    def reports(self) -> PerStudent[dict[str, ReportRow]]:
+        """Student ID -> module key -> their latest diagnostic report in it, as a row."""
+        return PerStudent(self, self._reports, {})
+
+    def _reports(self, student: Student) -> dict[str, ReportRow]:
+        return latest_reports(self.standings[student.student_id])
 
     def _standing(self, student: Student) -> Standing:
         return standing(student, self.attempts_of(student.student_id), self.modules)
@@ -225,6 +234,8 @@ class Roster:
             cache["_tallies"] = {
                 shown: tally.moved(self, roster, touched, shown) for shown, tally in tallies.items()
             }
+        if "reports" in self.__dict__:
+            cache["reports"] = PerStudent(roster, roster._reports, self.reports.kept(touched))
         return roster
 
 

@@ -15,6 +15,8 @@ from typing import NoReturn
 
 from . import __version__
 from .core.csvio import attempts_rows, default_export_name, roster_rows, write_csv
+from .core.diagnostics import is_assessment
+from .core.diagnostics_csv import diagnostics_rows
 from .core.errors import CptError
 from .core.text import printable
 from .storage import read_csv_file
@@ -90,12 +92,21 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="the file holds practice-test scores (attempts layout; never charged, never a pass)",
     )
+    imp.add_argument(
+        "--diagnostics",
+        action="store_true",
+        help="the file holds diagnostic reports: student_id,module,date,activity,percent",
+    )
     imp.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
     exp = commands.add_parser("export", parents=[common], help="export the roster to CSV")
     exp.add_argument(
         "file", nargs="?", metavar="FILE.csv|-", help="default cpt-export-DATE.csv; - for stdout"
     )
-    exp.add_argument("--attempts", action="store_true", help="one row per attempt instead")
+    writes = exp.add_mutually_exclusive_group()
+    writes.add_argument("--attempts", action="store_true", help="one row per attempt instead")
+    writes.add_argument(
+        "--diagnostics", action="store_true", help="one row per activity of each diagnostic report"
+    )
     exp.add_argument("--no-bom", action="store_true", help="leave out the UTF-8 byte-order mark")
     exp.add_argument("--force", action="store_true", help="overwrite an existing file")
     rep = commands.add_parser("report", parents=[common], help="class standing and fee totals")
@@ -118,6 +129,11 @@ def build_parser() -> argparse.ArgumentParser:
     from .cli_credentials import add_options
 
     add_options(imp, exp, rep, commands, common)
+    rep.add_argument(
+        "--diagnostics",
+        action="store_true",
+        help="each key work activity's class average per module, weakest first",
+    )
     log = commands.add_parser("log", parents=[common], help="recent changes from the audit trail")
     log.add_argument("-n", "--count", type=int, default=20, help="how many (default 20)")
     return parser
@@ -160,13 +176,32 @@ def run(args: argparse.Namespace) -> int:
     if cli_credentials.handles(args):
         return cli_credentials.run(store, args)
     if command == "import":
+        if args.diagnostics:
+            if args.attempts or args.practice:
+                raise Refused("--diagnostics has its own layout: not with --attempts or --practice")
+            return run_import_diagnostics(store, args.file, dry_run=args.dry_run)
         return run_import(
             store, args.file, attempts=args.attempts, practice=args.practice, dry_run=args.dry_run
         )
     if command == "export":
+        if args.diagnostics:
+            return run_export_diagnostics(store, args.file, bom=not args.no_bom, force=args.force)
         return run_export(
             store, args.file, attempts=args.attempts, bom=not args.no_bom, force=args.force
         )
+    if command == "report" and args.diagnostics:
+        from .diagnostics_report import print_diagnostics
+
+        roster = store.roster
+        if args.section is not None:
+            sections = sorted({s.section for s in roster.students})
+            if args.section.casefold() not in {s.casefold() for s in sections}:
+                raise Refused(
+                    f"no section {args.section!r}; the sections are: "
+                    + (", ".join(repr(s) for s in sections) or "none")
+                )
+        print_diagnostics(roster, store.today(), show_dropped=args.dropped, section=args.section)
+        return EXIT_OK
     if command == "report":
         from .report import print_report
 
@@ -289,6 +324,26 @@ def run_import(
     return EXIT_OK
 
 
+def run_import_diagnostics(store: Store, file: Path, *, dry_run: bool) -> int:
+    """MSSC's diagnostic reports onto their attempts: all rows or, with a reason per bad
+    row, none."""
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise Refused(f"cannot read {file}: {exc.strerror}") from None
+    plan = store.import_diagnostics(data, dry_run=dry_run)
+    for line in plan.error_lines():
+        say(f"{file}: {line}", err=True)
+    if not plan.ok:
+        say(f"cpt-tui: nothing imported: {plan.summary()}", err=True)
+        return EXIT_REFUSED
+    verb = "would import" if dry_run else "imported"
+    say(
+        f"{verb} {plan.kind}: {plan.summary()}" + (" (dry run: nothing written)" if dry_run else "")
+    )
+    return EXIT_OK
+
+
 def run_export(store: Store, file: str | None, *, attempts: bool, bom: bool, force: bool) -> int:
     rows = attempts_rows(store.roster) if attempts else roster_rows(store.roster)
     if file == "-":
@@ -338,4 +393,23 @@ def run_testday(store: Store, args: argparse.Namespace) -> int:
     except FileExistsError:
         raise Refused(f"{path} exists; use --force to overwrite it") from None
     say(f"wrote {len(rows)} rows to {path}")
+    return EXIT_OK
+
+
+def run_export_diagnostics(store: Store, file: str | None, *, bom: bool, force: bool) -> int:
+    """Every diagnostic report, one row per activity (by number): a re-import changes nothing."""
+    roster = store.roster
+    text = write_csv(diagnostics_rows(roster), bom=bom)
+    if file == "-":
+        if sys.stdout.isatty():  # a person reads it: IDs are shown, never obeyed
+            text = "".join(printable(line) + "\r\n" for line in text.split("\r\n")[:-1])
+        sys.stdout.write(text)
+        return EXIT_OK
+    path = Path(file or default_export_name(today=store.today(), diagnostics=True))
+    try:
+        store.write_export(path, text, overwrite=force)
+    except FileExistsError:
+        raise Refused(f"{path} exists; use --force to overwrite it") from None
+    count = sum(1 for a in roster.attempts if a.diagnostics and is_assessment(a))
+    say(f"wrote the diagnostic reports of {count} assessments to {path}")
     return EXIT_OK

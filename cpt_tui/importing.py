@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 
 from .core.csvio import ImportPlan, plan_attempts_import, plan_roster_import
+from .core.diagnostics_csv import DiagnosticsPlan, plan_diagnostics_import
 from .transaction import Transaction, dump, new_attempt_id
 
 
@@ -36,4 +37,18 @@ def stage_import(
     for student in plan.updated:
         tx.put(table, dump(student.model_copy(update={"revision": student.revision + 1})))
     tx.detail = f"{table}: {plan.summary()}"
+    return plan
+
+
+def stage_diagnostics_import(
+    tx: Transaction, data: bytes, *, dry_run: bool, today: date
+) -> DiagnosticsPlan:
+    """Plan the import of diagnostic reports and, unless it is a dry run or a row is refused,
+    stage each attempt whose report changes (a report lives on its attempt's record)."""
+    plan = plan_diagnostics_import(data, tx.roster, today)
+    if dry_run or not plan.ok:
+        return plan
+    for attempt in plan.changed:
+        tx.put("attempts", dump(attempt))
+    tx.detail = f"diagnostics: {plan.summary()}"
     return plan

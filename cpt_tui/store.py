@@ -25,6 +25,8 @@ from pydantic import ValidationError
 from .core.credentials import credentials_of, noted
 from .core.credentials_csv import plan_credentials_import, plan_points_import
 from .core.csvio import ImportPlan
+from .core.diagnostics import checked_report
+from .core.diagnostics_csv import DiagnosticsPlan
 from .core.models import (
     Attempt,
     FeeSchedule,
@@ -37,7 +39,7 @@ from .core.parse import explain
 from .core.recert import RenewalRefused, renewed
 from .core.roster import Roster
 from .history import AuditEntry, UndoConflict, UndoHistory, recent, revert
-from .importing import stage_import
+from .importing import stage_diagnostics_import, stage_import
 from .reading import (
     ATTEMPTS,
     STUDENTS,
@@ -351,6 +353,32 @@ class Store:
                 raise StoreError("that attempt is no longer in the store")
             tx.remove("attempts", attempt_id)
 
+    def set_diagnostics(self, original: Attempt, report: dict[int, int]) -> Attempt:
+        """Replace an attempt's diagnostic report (activity number -> percent; empty clears
+        it). Refused when the attempt was deleted or changed by someone else meanwhile."""
+        detail = f"{original.student_id} {original.module} {original.taken_on}"
+        with self._change("diagnostics", f"{detail}: {len(report)} activities") as tx:
+            stored = _model(Attempt, tx.get("attempts", original.attempt_id))
+            if stored is None:
+                raise StoreError(
+                    "that attempt is no longer in the store (deleted by someone else?)"
+                )
+            if stored != original:
+                raise StoreError(
+                    "that attempt was changed by someone else while you edited; reopen the form"
+                )
+            try:
+                checked = checked_report(
+                    next(m for m in tx.roster.modules if m.key == stored.module), report
+                )
+            except ValueError as exc:
+                raise InvalidFields({"diagnostics": str(exc)}) from None
+            if checked == stored.diagnostics:
+                return stored
+            updated = stored.model_copy(update={"diagnostics": checked})
+            tx.put("attempts", dump(updated))
+            return updated
+
     # -- fees ---------------------------------------------------------------------------
 
     def set_fees(
@@ -420,6 +448,12 @@ class Store:
         """Attempts (a `kind` column may mark practice tests), or with `practice` every row
         as a practice test."""
         return self._import(data, dry_run, "attempts", practice=practice)
+
+    def import_diagnostics(self, data: bytes, *, dry_run: bool = False) -> DiagnosticsPlan:
+        """Diagnostic reports onto the attempts they belong to: every row checked, then all
+        written or none."""
+        with self._change("import", "diagnostics") as tx:
+            return stage_diagnostics_import(tx, data, dry_run=dry_run, today=self.today())
 
     def _import(
         self, data: bytes, dry_run: bool, table: str, *, practice: bool = False

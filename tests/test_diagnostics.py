@@ -17,6 +17,7 @@ from cpt_tui.core.diagnostics import (
     find_activity,
     module_diagnostics,
     parse_percent,
+    shortened,
     student_diagnostics,
 )
 from cpt_tui.core.models import Attempt, Student
@@ -227,3 +228,31 @@ def test_a_changed_report_is_counted_after_the_roster_evolves(hand_class: Roster
     assert figures(hand_class, hand_class.visible()) == [
         (a.number, a.average, a.students) for a in before.activities
     ]
+
+
+def test_long_activity_names_are_cut_after_a_word_and_marked() -> None:
+    longest = module("maintenance").activities[3]
+    short = shortened(longest, 34)
+    assert short == "Recognise potential maintenance…"
+    assert len(short) <= 34
+    assert longest.startswith(short.removesuffix("…"))
+    assert shortened("Safety orientation", 34) == "Safety orientation"
+    assert shortened("Emergency drills and teams", 17) == "Emergency drills…"
+    assert shortened("Emergency drills and teams", 16) == "Emergency…"
+    assert shortened("Supercalifragilistic", 8) == "Superca…"
+    for m in (module(k) for k in ("safety", "quality", "production", "maintenance", "green")):
+        for name in m.activities:
+            for width in (10, 20, 34, 50):
+                cut = shortened(name, width)
+                assert len(cut) <= width
+                assert cut == name or cut.endswith("…")
+                body = cut.removesuffix("…")
+                # Whole words only, unless a single word did not fit.
+                assert name == body or name[len(body)] in " ,:;-" or " " not in body
+
+
+def test_a_practice_test_has_no_report_that_counts(hand_class: Roster) -> None:
+    practice = attempt("S05", "2026-02-01", {1: 0, 2: 0}).model_copy(update={"kind": "practice"})
+    roster = Roster(hand_class.students, (*hand_class.attempts, practice))
+    assert module_diagnostics(roster, roster.visible(), SAFETY).students == 3
+    assert student_diagnostics(roster.standings["S05"]) == []

@@ -37,9 +37,12 @@ class CsvError(CptError, ValueError):
 # ---------------------------------------------------------------- writing
 
 
-def default_export_name(attempts: bool = False, today: date | None = None) -> str:
-    """The file an export is offered under: cpt-export-DATE.csv (cpt-attempts-DATE.csv)."""
-    kind = "attempts" if attempts else "export"
+def default_export_name(
+    attempts: bool = False, today: date | None = None, *, diagnostics: bool = False
+) -> str:
+    """The file an export is offered under: cpt-export-DATE.csv (cpt-attempts-DATE.csv,
+    cpt-diagnostics-DATE.csv)."""
+    kind = "diagnostics" if diagnostics else "attempts" if attempts else "export"
     return f"cpt-{kind}-{(today or date.today()).isoformat()}.csv"
 
 

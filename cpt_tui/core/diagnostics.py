@@ -80,7 +80,7 @@ class StudentModuleDiagnostics:
 
 def is_assessment(attempt: Attempt) -> bool:
     """Diagnostics come with assessments (a practice test has no MSSC report)."""
-    return getattr(attempt, "kind", "assessment") == "assessment"
+    return attempt.kind == "assessment"
 
 
 def latest_diagnosed(ms: ModuleStanding) -> Attempt | None:
@@ -223,3 +223,23 @@ def parse_percent(text: str) -> int:
     if value > 100:
         raise ValueError(f"percent {text.strip()!r} is out of range: 0 to 100")
     return value
+
+
+ELLIPSIS = "…"
+
+
+def shortened(text: str, width: int) -> str:
+    """`text` in at most `width` characters: whole, or cut after a word and marked `…`
+    (never mid-word without the mark: a single word too long for the width is cut and marked)."""
+    if len(text) <= width:
+        return text
+    if width <= 1:
+        return ELLIPSIS[:width]
+    room = text[: width - 1]
+    cut = room.rstrip()
+    if text[width - 1] not in " ," and not text[width - 1].isspace():
+        # The cut falls inside a word: go back to the end of the word before it.
+        space = room.rfind(" ")
+        if space > 0:
+            cut = room[:space]
+    return cut.rstrip(" ,:;-") + ELLIPSIS

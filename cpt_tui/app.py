@@ -1,4 +1,4 @@
-"""The Textual app: three modes (roster, progress, fees), the keys that work everywhere."""
+"""The Textual app: four modes (roster, progress, fees, diagnostics), keys for everywhere."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from .core.roster import Roster
 from .core.text import printable
 from .exporting import ExportingApp
 from .screens.base import CptScreen
+from .screens.diagnostics import DiagnosticsScreen
 from .screens.dialogs import MIN_SIZE, HelpScreen, ImportScreen, TooSmallScreen
 from .screens.fees import FeesScreen
 from .screens.progress import ProgressScreen
@@ -53,13 +54,19 @@ class CptApp(TypeAheadApp, ExportingApp, InstantSwitchApp, PrivateCrashApp):
 
     CSS_PATH = "app.tcss"
     TITLE = "cpt-tui"
-    MODES = {"roster": RosterScreen, "progress": ProgressScreen, "fees": FeesScreen}
+    MODES = {
+        "roster": RosterScreen,
+        "progress": ProgressScreen,
+        "fees": FeesScreen,
+        "diagnostics": DiagnosticsScreen,
+    }
     DEFAULT_MODE = "roster"
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
         Binding("1", "switch_mode('roster')", "Roster", key_display="1"),
         Binding("2", "switch_mode('progress')", "Progress", key_display="2"),
         Binding("3", "switch_mode('fees')", "Fees", key_display="3"),
+        Binding("4", "switch_mode('diagnostics')", "Diagnostics", key_display="4"),
         Binding("slash", "filter", "Filter", key_display="/"),
         Binding("v", "toggle_dropped", "Show dropped"),
         Binding("u", "undo", "Undo"),

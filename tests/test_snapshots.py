@@ -79,6 +79,9 @@ class TestProgress:
         assert snap_compare(demo_app, terminal_size=SIZE, run_before=run)
 
     def test_detail_of_a_certified_student(self, snap_compare: Snap, demo_app: CptApp) -> None:
+        """Dana Kowalski's detail: CPT expiring (`!`), certificates, fees, four attempts; under
+        them each module's heading and her weakest activities from its report (percent, `!`
+        below the pass mark, number and name), weakest first."""
         assert snap_compare(demo_app, terminal_size=SIZE, run_before=steps("2", "j", "enter"))
 
 
@@ -122,3 +125,29 @@ class TestTestDay:
         """`w` on Fees: the four figures (15 days, 60, from failure 3, margin 5) each with
         what it means, the note that earlier waits keep their policy, and the keys."""
         assert snap_compare(demo_app, terminal_size=SIZE, run_before=steps("3", "w"))
+
+
+class TestDiagnostics:
+    def test_diagnostics_on_the_demo_roster(self, snap_compare: Snap, demo_app: CptApp) -> None:
+        """`4` on the demo: the module line with [Safety] in brackets; "Safety · 19 of 22
+        students with results"; ten activities, weakest first: 8 (requirements for
+        maintenance…, cut after a word) and 2 (inspections…) marked `!` below the 76% pass
+        mark, each with a bar, its figure and 19 students; the full name of activity 8 under
+        the table; the legend; the footer with `[` and `]`. Without colour the `!`, the
+        brackets and the bars carry it all."""
+        assert snap_compare(demo_app, terminal_size=SIZE, run_before=steps("4"))
+
+    def test_longest_activity_names_shortened(self, snap_compare: Snap, demo_app: CptApp) -> None:
+        """Maintenance (`4`, `←`, `←`): "[Maint.]" in brackets; activity 4, the catalog's
+        longest name, shown as "Recognise potential maintenance…" (whole words, marked) and
+        in full, wrapped, below the table; four rows, 4 first with `!` (below 73%)."""
+        run = steps("4", "left", "left")
+        assert snap_compare(demo_app, terminal_size=SIZE, run_before=run)
+
+    def test_report_form_in_the_detail(self, snap_compare: Snap, demo_app: CptApp) -> None:
+        """Samuel Osei's detail (`2`, row 10, `enter`), `a` on his Safety attempt: the form
+        titled with his name and Safety, the attempt's date and score, ten numbered activity
+        fields filled from the stored report (8 cut after a word with `…`), the cursor in
+        field 1, and the enter/escape/tab hint, all inside 80x24."""
+        run = steps("2", *["j"] * 9, "enter", "a")
+        assert snap_compare(demo_app, terminal_size=SIZE, run_before=run)

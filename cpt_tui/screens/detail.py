@@ -6,8 +6,6 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, cast
 
-from rich.console import Group
-from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -21,8 +19,10 @@ from ..core.models import RetakePolicy, one_decimal
 from ..core.retakes import eligibility, is_ready, latest_practice
 from ..core.standing import CptStatus, Standing, passes
 from ..core.text import plain
+from ..widgets.activities import activities_of
 from ..widgets.key_bar import KeyBar
 from ..widgets.marks import result_style
+from .diagnostics_form import DiagnosticsForm
 from .dialogs import ConfirmScreen
 
 if TYPE_CHECKING:
@@ -51,6 +51,7 @@ class StudentDetailScreen(ModalScreen[None]):
 
     BINDINGS = [
         Binding("d", "delete_attempt", "Delete attempt"),
+        Binding("a", "diagnostics", "Diagnostics"),
         Binding("u", "undo", "Undo"),
         Binding("escape,q", "close", "Close"),
     ]
@@ -152,21 +153,7 @@ class StudentDetailScreen(ModalScreen[None]):
         if table.row_count:
             table.move_cursor(row=min(row, table.row_count - 1))
 
-        activities: list[Text | Table] = []
-        for ms in st.modules.values():
-            m = ms.module
-            heading = Text.assemble(
-                (f"{labels.cell(ms)} {m.name}", "bold"),
-                "" if m.required else " (optional)",
-                f" · {m.questions} questions, {m.minutes} min, pass {m.pass_mark}%",
-            )
-            items = Table.grid(padding=(0, 1))
-            items.add_column(no_wrap=True)
-            items.add_column()
-            for activity in m.activities:
-                items.add_row(" -", activity)
-            activities.extend([heading, items])
-        self.query_one("#activities", Static).update(Group(*activities))
+        self.query_one("#activities", Static).update(activities_of(st))
 
     def action_delete_attempt(self) -> None:
         table = self.query_one("#attempts", DataTable)
@@ -188,6 +175,35 @@ class StudentDetailScreen(ModalScreen[None]):
                 )
 
         self.app.push_screen(ConfirmScreen(question, yes="Delete"), confirmed)
+
+    def action_diagnostics(self) -> None:
+        """Enter or correct the diagnostic report of the attempt under the cursor."""
+        table = self.query_one("#attempts", DataTable)
+        if not table.row_count:
+            self.notify("No attempts yet: r on the Progress grid records one", severity="warning")
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or ""
+        roster = self.cpt.roster
+        attempt, student = roster.attempts_by_id.get(key), roster.by_id.get(self.student_id)
+        if attempt is None or student is None:
+            return
+        if attempt.kind != "assessment":
+            self.notify("A practice test has no MSSC diagnostic report", severity="warning")
+            return
+        module = next(m for m in roster.modules if m.key == attempt.module)
+
+        def save(report: dict[int, int] | None) -> None:
+            if report is None:
+                return
+            self.cpt.change(
+                lambda: self.cpt.store.set_diagnostics(attempt, report),
+                lambda saved: self.notify(
+                    f"Diagnostic report saved: {module.short} {saved.taken_on}, "
+                    f"{len(saved.diagnostics)} activities; u undoes it"
+                ),
+            )
+
+        self.app.push_screen(DiagnosticsForm(student, module, attempt), save)
 
     def action_undo(self) -> None:
         self.cpt.action_undo()

@@ -1,0 +1,177 @@
+"""What to teach again: each key work activity's class average, per module, weakest first."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Header, Static
+
+from ..core.diagnostics import ActivityAverage, ModuleDiagnostics, module_diagnostics, shortened
+from ..core.models import Module, Student
+from ..widgets.key_bar import KeyBar
+from ..widgets.marks import result_style
+from ..widgets.module_summary import bar
+from ..widgets.virtual_table import Column, VirtualTable
+from .base import CptScreen
+
+NAME_WIDTH = 34
+"""Activity names longer than this are cut after a word and marked `…` (the line under the
+table gives the one under the cursor in full)."""
+BAR_WIDTH = 20
+COLUMNS = [
+    Column("No.", 3, right=True),
+    Column("Activity", NAME_WIDTH),
+    Column("", 1),
+    Column("Class average", BAR_WIDTH),
+    Column("%", 6, right=True),
+    Column("Students", 8, right=True),
+]
+WEAK = "!"
+"""Marks an activity whose class average is below the module's pass mark."""
+
+
+class ActivityTable(VirtualTable):
+    """The activities of one module; left and right (h, l) go to the module before or after."""
+
+    BINDINGS = [
+        Binding("left", "screen.module(-1)", "Previous module", show=False),
+        Binding("right", "screen.module(1)", "Next module", show=False),
+        Binding("h", "screen.module(-1)", "Previous module", show=False),
+        Binding("l", "screen.module(1)", "Next module", show=False),
+    ]
+    """Keys of the activity table (up and down move, as in every table)."""
+
+
+class DiagnosticsScreen(CptScreen):
+    """Per module, each key work activity's class average over the visible students'
+    latest diagnosed assessments, as a bar with its figure and how many students: weakest
+    first, so the instructor sees what to teach again."""
+
+    BINDINGS = [
+        Binding("left_square_bracket", "module(-1)", "Prev. module", key_display="["),
+        Binding("right_square_bracket", "module(1)", "Next module", key_display="]"),
+    ]
+    """Keys of the Diagnostics screen (also ← → or h l: the module before or after)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.module_index = 0
+        self._students: list[Student] = []
+        self._worked_out: dict[str, ModuleDiagnostics] = {}
+        """Module key -> its figures for the students shown: worked out once each time the
+        roster, the filter or the dropped rule changes, not on every module switch."""
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield self.filter_bar()
+        yield Static(id="diag-modules")
+        yield Static(id="diag-summary")
+        yield ActivityTable(COLUMNS, id="activities")
+        yield Static(id="diag-full")
+        yield Static(id="diag-legend")
+        yield KeyBar()
+
+    @property
+    def table(self) -> ActivityTable:
+        return self.query_one("#activities", ActivityTable)
+
+    def main_widget(self) -> ActivityTable:
+        return self.table
+
+    @property
+    def module(self) -> Module:
+        return self.roster.modules[self.module_index % len(self.roster.modules)]
+
+    def update_view(self) -> None:
+        super().update_view()
+        self._students = self.visible_students()
+        self._worked_out = {}
+        self._show_module()
+
+    def figures(self, module: Module) -> ModuleDiagnostics:
+        """The module's figures for the students shown (worked out on first need)."""
+        found = self._worked_out.get(module.key)
+        if found is None:
+            found = module_diagnostics(self.roster, self._students, module)
+            self._worked_out[module.key] = found
+        return found
+
+    def action_module(self, step: int) -> None:
+        """Show the module before (-1) or after (1), round the catalog."""
+        self.module_index = (self.module_index + step) % len(self.roster.modules)
+        self._show_module()
+
+    def _show_module(self) -> None:
+        module = self.module
+        found = self.figures(module)
+        self.query_one("#diag-modules", Static).update(self._module_line(module))
+        self.query_one("#diag-summary", Static).update(self._summary(found))
+        activities = {f"{module.key}:{a.number}": a for a in found.activities}
+
+        def cells(key: str) -> list[Text]:
+            return self._row(module, activities[key])
+
+        table = self.table
+        table.show(list(activities), cells)
+        table.move_cursor(row=0)
+        self._show_full_name()
+        self.query_one("#diag-legend", Static).update(
+            f"Each student's latest report · weakest first · {WEAK} below the pass mark "
+            f"({module.pass_mark}%)"
+        )
+
+    def _module_line(self, current: Module) -> Text:
+        """Every module, the one shown in brackets (legible without colour) and bold."""
+        line = Text()
+        for m in self.roster.modules:
+            name = m.short if m.required else f"{m.short} opt."
+            if m is current:
+                line.append(f"[{name}]", style="bold reverse")
+            else:
+                line.append(f" {name} ", style="dim")
+            line.append(" ")
+        return line
+
+    def _summary(self, found: ModuleDiagnostics) -> Text:
+        m, count = found.module, found.students
+        shown = len(self._students)
+        if not count:
+            return Text.assemble(
+                (m.name, "bold"),
+                f": no diagnostic reports among the {shown:,} student{'s' * (shown != 1)} shown. "
+                "Enter one from "
+                "a student's detail (2, enter, a) or: cpt-tui import --diagnostics FILE",
+            )
+        return Text.assemble((m.name, "bold"), f" · {count:,} of {shown:,} students with results")
+
+    def _row(self, module: Module, item: ActivityAverage) -> list[Text]:
+        number = Text(str(item.number))
+        name = Text(shortened(item.name, NAME_WIDTH))
+        if item.average is None:
+            return [number, name, Text(""), Text("no results", style="dim"), Text("-"), Text("0")]
+        weak = item.average < Fraction(module.pass_mark)
+        style = result_style(self.app, not weak)
+        fraction = float(item.average) / 100
+        return [
+            number,
+            name,
+            Text(WEAK if weak else "", style="bold"),
+            Text(bar(fraction, BAR_WIDTH), style=style),
+            Text(item.shown.removesuffix("%"), style="bold" if weak else ""),
+            Text(f"{item.students:,}"),
+        ]
+
+    @on(VirtualTable.Highlighted, "#activities")
+    def _show_full_name(self) -> None:
+        """The activity under the cursor, in full (long names are cut in the table)."""
+        key = self.table.cursor_key
+        text = Text()
+        if key is not None:
+            number = int(key.rpartition(":")[2])
+            text.append(f"{number}. ", style="bold")
+            text.append(self.module.activities[number - 1])
+        self.query_one("#diag-full", Static).update(text)

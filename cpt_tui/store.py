@@ -367,6 +367,8 @@ class Store:
                 raise StoreError(
                     "that attempt was changed by someone else while you edited; reopen the form"
                 )
+            if stored.kind != "assessment":
+                raise StoreError("a practice test has no MSSC diagnostic report")
             try:
                 checked = checked_report(
                     next(m for m in tx.roster.modules if m.key == stored.module), report

@@ -287,3 +287,20 @@ def test_import_and_export_refuse_two_kinds_at_once(
     assert exited.value.code == 2
     assert "not allowed with argument" in capsys.readouterr().err
     assert store.path.read_bytes() == before
+
+
+def test_a_practice_test_takes_no_report(store: Store) -> None:
+    import orjson
+
+    attempt = the_attempt(store, "S2", "safety", "2026-03-02")
+    data = orjson.loads(store.path.read_bytes())
+    for record in data["attempts"].values():
+        if record["attempt_id"] == attempt.attempt_id:
+            record |= {"kind": "practice", "fee": "0.00"}
+    store.path.write_bytes(orjson.dumps(data))
+    again = fresh(store)
+    practice = again.roster.attempts_by_id[attempt.attempt_id]
+    before = store.path.read_bytes()
+    with pytest.raises(StoreError, match="practice test has no MSSC diagnostic report"):
+        again.set_diagnostics(practice, {1: 50})
+    assert store.path.read_bytes() == before

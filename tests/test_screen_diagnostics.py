@@ -225,3 +225,18 @@ async def test_a_saved_report_changes_the_diagnostics_screen(app: CptApp) -> Non
         assert after.students == before.students + 1
         assert shown_rows(screen) == [a.number for a in after.activities]
         assert f"Safety · {after.students} of 22 students with results" in screen_text(app)
+
+
+async def test_the_cursor_stays_on_its_activity_when_the_roster_changes(app: CptApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_diagnostics(pilot)
+        table = screen.query_one("#activities", VirtualTable)
+        await pilot.press("down", "down", "down")
+        kept = table.cursor_key
+        store = app.store
+        attempt = store.record_attempt("E2008", "safety", fixed_clock().date(), correct=50)
+        app.change(lambda: store.set_diagnostics(attempt, {n: 100 for n in range(1, 11)}))
+        await settle(pilot)
+        assert table.cursor_key == kept
+        await pilot.press("right")
+        assert table.cursor_row == 0  # another module: its weakest first

@@ -90,7 +90,7 @@ class DiagnosticsScreen(CptScreen):
         super().update_view()
         self._students = self.visible_students()
         self._worked_out = {}
-        self._show_module()
+        self._show_module(keep=self.table.cursor_key)
 
     def figures(self, module: Module) -> ModuleDiagnostics:
         """The module's figures for the students shown (worked out on first need)."""
@@ -105,7 +105,9 @@ class DiagnosticsScreen(CptScreen):
         self.module_index = (self.module_index + step) % len(self.roster.modules)
         self._show_module()
 
-    def _show_module(self) -> None:
+    def _show_module(self, keep: str | None = None) -> None:
+        """Draw the current module; the cursor stays on the activity `keep` (a new roster or
+        filter), else goes to the weakest (another module)."""
         module = self.module
         found = self.figures(module)
         self.query_one("#diag-modules", Static).update(self._module_line(module))
@@ -116,8 +118,9 @@ class DiagnosticsScreen(CptScreen):
             return self._row(module, activities[key])
 
         table = self.table
-        table.show(list(activities), cells)
-        table.move_cursor(row=0)
+        if keep not in activities:
+            table.move_cursor(row=0)
+        table.show(list(activities), cells, keep=keep if keep in activities else None)
         self._show_full_name()
         self.query_one("#diag-legend", Static).update(
             f"Each student's latest report · weakest first · {WEAK} below the pass mark "

@@ -37,7 +37,7 @@ HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE.parent))
 
 from bench.inproc import KEYS, SWITCHES  # noqa: E402
-from bench.stores import attempts_csv, build, roster_csv  # noqa: E402
+from bench.stores import attempts_csv, roster_csv  # noqa: E402
 from bench.terminal import Terminal, idle, peak_mib  # noqa: E402
 from cpt_tui.store import Store  # noqa: E402
 
@@ -77,7 +77,7 @@ class Figure:
             versus, ratio, target = "", "", f"<= {_fmt(self.limit or 0, self.unit)}"
         else:
             versus = f"{_fmt(self.floor, self.unit)} ({self.floor_name})"
-            ratio, target = f"{self.ratio:.2f}x", f"<= {self.limit:g}x"
+            ratio, target = f"{self.ratio:.2f}x", f"<= {self.limit or 0:g}x"
         verdict = "met" if self.met else "**not met**"
         if self.limit is None:
             target, verdict = "", "(the floor)"
@@ -113,11 +113,13 @@ def seconds(command: list[str]) -> float:
 
 
 def import_seconds(path: Path, size: int) -> float:
-    """A roster CSV, then an attempts CSV (two per student), imported into a new store."""
-    roster, attempts = roster_csv(size), attempts_csv(size)
-    start = time.perf_counter()
-    build(path, size, roster, attempts)
-    return time.perf_counter() - start
+    """`cpt-tui import` of a roster CSV, then `import --attempts` of two attempts per
+    student, into a new store: what an instructor runs."""
+    roster, attempts = path.with_suffix(".roster.csv"), path.with_suffix(".attempts.csv")
+    roster.write_bytes(roster_csv(size))
+    attempts.write_bytes(attempts_csv(size))
+    db = [*CPT, "--db", str(path), "import"]
+    return seconds([*db, str(roster)]) + seconds([*db, "--attempts", str(attempts)])
 
 
 # -- first paint and memory in a real terminal ---------------------------------------------

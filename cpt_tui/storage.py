@@ -383,7 +383,7 @@ class AtomicJSONStorage(Storage):
         meta["schema_version"] = SCHEMA_VERSION
         meta["counts"] = {table: len(data.get(table, {})) for table in COUNTED}
         meta["changes"] = int(meta.get("changes", 0)) + 1
-        payload = dumps_in_slices(data)
+        payload = orjson.dumps(data)
         self.ensure_folder()
         self._clean_temporaries()
         tmp = None
@@ -500,35 +500,6 @@ def is_symlink(path: Path) -> bool:
         return stat.S_ISLNK(os.lstat(path).st_mode)
     except FileNotFoundError:
         return False
-
-
-SLICE_RECORDS = 1000
-"""Records serialised per call when a store is written (see `dumps_in_slices`)."""
-
-
-def dumps_in_slices(data: dict[str, Any], size: int = SLICE_RECORDS) -> bytes:
-    """`orjson.dumps(data)`, byte for byte, made `size` records of a table at a time.
-
-    orjson keeps the interpreter to itself for the whole of one call: the app writes the
-    store from a worker thread, and one call over 10,000 students' records kept the UI from
-    drawing or reading a key for 10-20 ms (60-100 ms at 50,000). Between two slices the
-    UI thread gets its turn.
-    """
-    parts = [b"{"]
-    for number, (name, table) in enumerate(data.items()):
-        parts.append(b"," if number else b"")
-        parts.append(orjson.dumps(name) + b":")
-        if not isinstance(table, dict) or len(table) <= size:
-            parts.append(orjson.dumps(table))
-            continue
-        records = list(table.items())
-        parts.append(b"{")
-        for start in range(0, len(records), size):
-            chunk = orjson.dumps(dict(records[start : start + size]))
-            parts.append((b"," if start else b"") + chunk[1:-1])
-        parts.append(b"}")
-    parts.append(b"}")
-    return b"".join(parts)
 
 
 def share(fd: int, mode: int, group: int) -> None:

@@ -10,7 +10,6 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-import orjson
 import pytest
 from rich.console import Console
 from rich.table import Table
@@ -25,10 +24,9 @@ from cpt_tui.core.models import Attempt, Student
 from cpt_tui.core.roster import Roster
 from cpt_tui.core.text import plain
 from cpt_tui.report import print_report, standing_lines, standing_rows
-from cpt_tui.storage import dumps_in_slices
 from cpt_tui.store import Store
 
-from .conftest import FIXTURES, settle
+from .conftest import settle
 
 
 class _Watched(CptApp):
@@ -177,15 +175,3 @@ def test_a_standing_line_is_never_wrapped_in_a_narrow_terminal(demo_store: Store
     lines = console.file.getvalue().splitlines()  # type: ignore[attr-defined]
     for student in demo_store.roster.visible():
         assert sum(line.startswith(f"│ {student.student_id} ") for line in lines) == 1
-
-
-@pytest.mark.parametrize("size", [1, 2, 7, 1000])
-def test_a_store_written_in_slices_is_byte_for_byte_one_orjson_dumps(size: int) -> None:
-    """The store is serialised a slice of records at a time (so the UI thread gets its turn
-    while a change is written): the bytes are exactly orjson's for the whole store."""
-    data = orjson.loads((FIXTURES / "demo-roster.json").read_bytes())
-    data["empty"] = {}
-    data["one"] = {"1": {"a": [1, 2.5, None, "é\u202e"]}}
-    data["many"] = {str(n): {"n": n, "s": f"x{n}"} for n in range(2_345)}
-    assert dumps_in_slices(data, size) == orjson.dumps(data)
-    assert dumps_in_slices({}, size) == orjson.dumps({})

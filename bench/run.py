@@ -176,6 +176,7 @@ def commands(store: Path, folder: Path) -> dict[str, float]:
     out = str(folder / "out.csv")
     runs: dict[str, Callable[[], float]] = {
         "script": lambda: seconds([PY, str(HERE / "bare_export.py"), str(store), out]),
+        "models": lambda: seconds([PY, str(HERE / "models.py"), str(store)]),
         "export": lambda: seconds([*db, "export", out, "--force"]),
         "report": lambda: seconds([*db, "report"]),
         "report --summary": lambda: seconds([*db, "report", "--summary"]),
@@ -336,6 +337,18 @@ def measure(size: int, folder: Path, term: Terminal) -> None:
     ran = commands(store, folder)
     script = ran.pop("script")
     export = ran["export"]
+    models = ran.pop("models")
+    show(
+        Figure(
+            "reading the store into the models",
+            size,
+            models,
+            script,
+            "json + csv script",
+            "s",
+            None,
+        )
+    )
     show(Figure("export", size, export, script, "json + csv script", "s", 2))
     show(Figure("report", size, ran.pop("report"), script, "json + csv script", "s", 3))
     show(

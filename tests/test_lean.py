@@ -8,6 +8,7 @@ import io
 import random
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -18,10 +19,13 @@ from textual.worker import Worker
 from cpt_tui import app as app_module
 from cpt_tui.app import CptApp
 from cpt_tui.core import labels
+from cpt_tui.core import standing as standing_module
 from cpt_tui.core.catalog import MODULES
+from cpt_tui.core.csvio import attempts_rows, roster_rows, write_csv
 from cpt_tui.core.fees import dollars
-from cpt_tui.core.models import Attempt, Student
+from cpt_tui.core.models import Attempt, Module, Student
 from cpt_tui.core.roster import Roster
+from cpt_tui.core.standing import passes
 from cpt_tui.core.text import plain
 from cpt_tui.report import print_report, standing_lines, standing_rows
 from cpt_tui.store import Store
@@ -175,3 +179,27 @@ def test_a_standing_line_is_never_wrapped_in_a_narrow_terminal(demo_store: Store
     lines = console.file.getvalue().splitlines()  # type: ignore[attr-defined]
     for student in demo_store.roster.visible():
         assert sum(line.startswith(f"│ {student.student_id} ") for line in lines) == 1
+
+
+def _plain_judged(module: Module, attempt: Attempt) -> tuple[Fraction, bool]:
+    """The verdict worked out afresh for every attempt, as before it was kept per score."""
+    score = attempt.score
+    return score, passes(module, score)
+
+
+@pytest.mark.parametrize("size", [1_000, 10_000])
+def test_lean_standings_export_and_report_byte_for_byte(
+    size: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Standings judge each distinct score once: the export and the report's lines are the
+    bytes that judging every attempt afresh gives."""
+    today = date(2026, 11, 21)
+
+    def outputs(roster: Roster) -> tuple[str, str, str]:
+        students = roster.visible(show_dropped=True)
+        lines = "\n".join(standing_lines("t", standing_rows(roster, students, today)))
+        return write_csv(roster_rows(roster)), write_csv(attempts_rows(roster)), lines
+
+    lean = outputs(big_roster(size))
+    monkeypatch.setattr(standing_module, "judged", _plain_judged)
+    assert outputs(big_roster(size)) == lean

@@ -11,7 +11,7 @@ from fractions import Fraction
 from functools import lru_cache
 
 from .catalog import CERTIFICATION_YEARS, MODULES, RECERTIFICATION_WINDOW_DAYS
-from .models import Attempt, Module, Renewal, Student
+from .models import Attempt, Module, Renewal, Student, exact_score
 
 
 def passes(module: Module, score: Fraction) -> bool:
@@ -152,8 +152,17 @@ def module_standing(
 
 def judged(module: Module, attempt: Attempt) -> tuple[Fraction, bool]:
     """An attempt's exact score and whether it passes the module."""
-    score = attempt.score
-    return score, passes(module, score)
+    return _judged(module.pass_mark, attempt.correct, attempt.questions, attempt.percent)
+
+
+@lru_cache(maxsize=16384)
+def _judged(
+    pass_mark: Decimal, correct: int | None, questions: int | None, percent: Decimal | None
+) -> tuple[Fraction, bool]:
+    """`judged`, once per distinct score and pass mark: a class has a few hundred, and
+    comparing exact fractions was a fifth of working out 50,000 standings."""
+    score = exact_score(correct, questions, percent)
+    return score, score >= _exact(pass_mark)
 
 
 _UNTRIED: dict[tuple[str, bool], ModuleStanding] = {}

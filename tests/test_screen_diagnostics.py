@@ -126,8 +126,10 @@ async def test_a_module_without_reports_says_how_to_enter_them(app: CptApp) -> N
         await pilot.press("enter")
         await settle(pilot)
         text = screen_text(app)
-        assert "no diagnostic reports among the 1 student shown" in text
+        assert "Safety · no diagnostic reports among the 1 student shown" in text
         assert "no results" in text
+        assert "Enter a report from a student's detail (2, enter, a on the attempt)" in text
+        assert "cpt-tui import --diagnostics FILE" in text
 
 
 async def test_help_lists_the_diagnostics_key(app: CptApp) -> None:

@@ -140,7 +140,8 @@ class TestDiagnostics:
     def test_longest_activity_names_shortened(self, snap_compare: Snap, demo_app: CptApp) -> None:
         """Maintenance (`4`, `←`, `←`): "[Maint.]" in brackets; activity 4, the catalog's
         longest name, shown as "Recognise potential maintenance…" (whole words, marked) and
-        in full, wrapped, below the table; four rows, 4 first with `!` (below 73%)."""
+        in full, wrapped on three lines (to "drives"), below the table; four rows, 4 first
+        with `!` (below 73%)."""
         run = steps("4", "left", "left")
         assert snap_compare(demo_app, terminal_size=SIZE, run_before=run)
 

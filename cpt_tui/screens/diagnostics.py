@@ -10,7 +10,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Header, Static
 
-from ..core.diagnostics import ActivityAverage, ModuleDiagnostics, module_diagnostics, shortened
+from ..core.diagnostics import (
+    ActivityAverage,
+    GatheredReports,
+    ModuleDiagnostics,
+    gather_reports,
+    shortened,
+    summarised,
+)
 from ..core.models import Module, Student
 from ..widgets.key_bar import KeyBar
 from ..widgets.marks import result_style
@@ -30,6 +37,8 @@ COLUMNS = [
     Column("%", 6, right=True),
     Column("Students", 8, right=True),
 ]
+SUMMARY_WIDTH = 78
+"""The summary line's room at 80 columns: a longer one names the module by its short name."""
 WEAK = "!"
 """Marks an activity whose class average is below the module's pass mark."""
 
@@ -61,9 +70,11 @@ class DiagnosticsScreen(CptScreen):
         super().__init__()
         self.module_index = 0
         self._students: list[Student] = []
+        self._gathered = GatheredReports({}, {})
+        """The shown students' latest reports, every module: gathered in one pass each time
+        the roster, the filter or the dropped rule changes, not on a module switch."""
         self._worked_out: dict[str, ModuleDiagnostics] = {}
-        """Module key -> its figures for the students shown: worked out once each time the
-        roster, the filter or the dropped rule changes, not on every module switch."""
+        """Module key -> its figures, added up from the gathered rows on first showing."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -89,6 +100,7 @@ class DiagnosticsScreen(CptScreen):
     def update_view(self) -> None:
         super().update_view()
         self._students = self.visible_students()
+        self._gathered = gather_reports(self.roster, self._students)
         self._worked_out = {}
         self._show_module(keep=self.table.cursor_key)
 
@@ -96,7 +108,7 @@ class DiagnosticsScreen(CptScreen):
         """The module's figures for the students shown (worked out on first need)."""
         found = self._worked_out.get(module.key)
         if found is None:
-            found = module_diagnostics(self.roster, self._students, module)
+            found = summarised(module, self._gathered)
             self._worked_out[module.key] = found
         return found
 
@@ -110,8 +122,9 @@ class DiagnosticsScreen(CptScreen):
         filter), else goes to the weakest (another module)."""
         module = self.module
         found = self.figures(module)
-        self.query_one("#diag-modules", Static).update(self._module_line(module))
-        self.query_one("#diag-summary", Static).update(self._summary(found))
+        # Every line has a fixed height: an update redraws it without a layout pass.
+        self.query_one("#diag-modules", Static).update(self._module_line(module), layout=False)
+        self.query_one("#diag-summary", Static).update(self._summary(found), layout=False)
         activities = {f"{module.key}:{a.number}": a for a in found.activities}
 
         def cells(key: str) -> list[Text]:
@@ -122,10 +135,11 @@ class DiagnosticsScreen(CptScreen):
             table.move_cursor(row=0)
         table.show(list(activities), cells, keep=keep if keep in activities else None)
         self._show_full_name()
-        self.query_one("#diag-legend", Static).update(
+        legend = (
             f"Each student's latest report · weakest first · {WEAK} below the pass mark "
             f"({module.pass_mark}%)"
         )
+        self.query_one("#diag-legend", Static).update(legend, layout=False)
 
     def _module_line(self, current: Module) -> Text:
         """Every module, the one shown in brackets (legible without colour) and bold."""
@@ -140,16 +154,17 @@ class DiagnosticsScreen(CptScreen):
         return line
 
     def _summary(self, found: ModuleDiagnostics) -> Text:
+        """One line: the module, and how many of the students shown have a report in it."""
         m, count = found.module, found.students
         shown = len(self._students)
-        if not count:
-            return Text.assemble(
-                (m.name, "bold"),
-                f": no diagnostic reports among the {shown:,} student{'s' * (shown != 1)} shown. "
-                "Enter one from "
-                "a student's detail (2, enter, a) or: cpt-tui import --diagnostics FILE",
-            )
-        return Text.assemble((m.name, "bold"), f" · {count:,} of {shown:,} students with results")
+        students = f"{shown:,} student{'s' * (shown != 1)}"
+        tail = (
+            f" · {count:,} of {students} with results"
+            if count
+            else f" · no diagnostic reports among the {students} shown"
+        )
+        name = m.name if len(m.name) + len(tail) <= SUMMARY_WIDTH else m.short
+        return Text.assemble((name, "bold"), tail)
 
     def _row(self, module: Module, item: ActivityAverage) -> list[Text]:
         number = Text(str(item.number))
@@ -170,11 +185,17 @@ class DiagnosticsScreen(CptScreen):
 
     @on(VirtualTable.Highlighted, "#activities")
     def _show_full_name(self) -> None:
-        """The activity under the cursor, in full (long names are cut in the table)."""
+        """The activity under the cursor, in full (long names are cut in the table); for a
+        module without reports, how to enter them."""
         key = self.table.cursor_key
         text = Text()
-        if key is not None:
+        if not self.figures(self.module).students:
+            text.append(
+                "Enter a report from a student's detail (2, enter, a on the attempt) or import "
+                "them: cpt-tui import --diagnostics FILE"
+            )
+        elif key is not None:
             number = int(key.rpartition(":")[2])
             text.append(f"{number}. ", style="bold")
             text.append(self.module.activities[number - 1])
-        self.query_one("#diag-full", Static).update(text)
+        self.query_one("#diag-full", Static).update(text, layout=False)

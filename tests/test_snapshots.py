@@ -48,33 +48,52 @@ def steps(*actions: str | tuple[str, str]) -> Callable[[Pilot[None]], Awaitable[
 
 class TestRoster:
     def test_roster(self, snap_compare: Snap, demo_app: CptApp) -> None:
+        """The roster on opening: header "demo copy · 24 students"; ID (sorted ▲), name,
+        section, core modules n/4, CPT until (✓ date, ! soon to expire, "n to go"), Green,
+        fees; dropped students hidden; the key bar with a, e, d, s and ^p palette."""
         assert snap_compare(demo_app, terminal_size=SIZE, run_before=steps())
 
     def test_add_form_with_a_validation_error(self, snap_compare: Snap, demo_app: CptApp) -> None:
+        """The add form after enter with bad fields: each reason under its field (ID
+        E2001 is already Marcus Reed's, last name is required, email is not an email
+        address), what was typed kept, ticks drawn [ ], nothing saved."""
         run = steps(
             "a", ("type", "E2001"), "tab", ("type", "Ada"), "tab", "tab", ("type", "ada@"), "enter"
         )
         assert snap_compare(demo_app, terminal_size=SIZE, run_before=run)
 
     def test_delete_confirmation(self, snap_compare: Snap, demo_app: CptApp) -> None:
+        """d on the second student asks first: "Delete Dana Kowalski (E2002) and their 4
+        attempts?", names the dropped alternative, and says y/enter Delete, n/escape Keep."""
         assert snap_compare(demo_app, terminal_size=SIZE, run_before=steps("j", "d"))
 
     def test_help(self, snap_compare: Snap, demo_app: CptApp) -> None:
+        """? lists the Roster screen's keys, the dialog keys, then every global key
+        (1 2 3 / v u x i ? q, ctrl+p, arrows h j k l), all inside 80x24."""
         assert snap_compare(demo_app, terminal_size=SIZE, run_before=steps("question_mark"))
 
     def test_export_dialog(self, snap_compare: Snap, demo_app: CptApp) -> None:
+        """x offers cpt-export-2026-11-21.csv (the day's date) in an editable field, an
+        unticked [ ] attempts box, and the hint line (enter, escape, space)."""
         assert snap_compare(demo_app, terminal_size=SIZE, run_before=steps("x"))
 
     def test_filtered_with_dropped_shown(self, snap_compare: Snap, demo_app: CptApp) -> None:
+        """v then /p2: only section P2, "12 of 24" at the top right, the dropped student
+        marked "(dropped)", and the notice "Dropped students shown"."""
         run = steps("v", "slash", ("type", "p2"), "enter")
         assert snap_compare(demo_app, terminal_size=SIZE, run_before=run)
 
 
 class TestProgress:
     def test_grid_on_the_demo_roster(self, snap_compare: Snap, demo_app: CptApp) -> None:
+        """2: one row per student, one column per module with ✓/✗, the best %, ×n
+        attempts and $ for a supplement; the legend; a bar per module with pass rate,
+        passed/taken and attempts; "8 hold the full CPT; 4 are one core module away"."""
         assert snap_compare(demo_app, terminal_size=SIZE, run_before=steps("2"))
 
     def test_record_dialog_with_a_refused_score(self, snap_compare: Snap, demo_app: CptApp) -> None:
+        """r on Tomás Herrera's Production cell: the module's 83 questions and 74% pass
+        mark, the score 84 refused under its field ("only 83 questions"), today's date."""
         run = steps("2", "j", "j", "j", "l", "l", "r", ("type", "84"), "enter")
         assert snap_compare(demo_app, terminal_size=SIZE, run_before=run)
 
@@ -87,13 +106,19 @@ class TestProgress:
 
 class TestFees:
     def test_fees_on_the_demo_roster(self, snap_compare: Snap, demo_app: CptApp) -> None:
+        """3: each student's registration, assessments (count), supplements and total;
+        totals per section and for the 22 shown; the fees in force since 2020-06-01."""
         assert snap_compare(demo_app, terminal_size=SIZE, run_before=steps("3"))
 
     def test_planner(self, snap_compare: Snap, demo_app: CptApp) -> None:
+        """n, 20 students at a 25% retake rate with supplements: $560.00 registration,
+        (80 first + 20 retakes) x $22.00, 80 x $70.00 supplements, total $8,360.00."""
         run = steps("3", "n", ("type", "20"), "tab", ("type", "25"))
         assert snap_compare(demo_app, terminal_size=SIZE, run_before=run)
 
     def test_fee_schedule_dialog(self, snap_compare: Snap, demo_app: CptApp) -> None:
+        """f: the fee schedule in force (28.00, 22.00, 70.00) in editable fields, and the
+        rule that a new schedule applies from now on (recorded fees are kept)."""
         assert snap_compare(demo_app, terminal_size=SIZE, run_before=steps("3", "f"))
 
 
@@ -152,3 +177,16 @@ class TestDiagnostics:
         field 1, and the enter/escape/tab hint, all inside 80x24."""
         run = steps("2", *["j"] * 9, "enter", "a")
         assert snap_compare(demo_app, terminal_size=SIZE, run_before=run)
+
+
+def test_every_snapshot_says_what_its_picture_must_show() -> None:
+    """A snapshot nobody can check against a sentence is not a test: each has a docstring."""
+    tests = [
+        (cls.__name__, name, getattr(cls, name))
+        for cls in list(globals().values())
+        if isinstance(cls, type) and cls.__name__.startswith("Test")
+        for name in vars(cls)
+        if name.startswith("test_")
+    ]
+    assert tests
+    assert [f"{c}.{n}" for c, n, test in tests if not (test.__doc__ or "").strip()] == []

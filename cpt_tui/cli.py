@@ -19,7 +19,6 @@ from .core.diagnostics import is_assessment
 from .core.diagnostics_csv import diagnostics_rows
 from .core.errors import CptError
 from .core.text import printable
-from .storage import read_csv_file
 from .store import Store
 
 EXIT_OK, EXIT_ERROR, EXIT_REFUSED = 0, 1, 2
@@ -303,7 +302,7 @@ def run_import(
     if attempts and practice:
         raise Refused("--attempts and --practice: choose one (a kind column can mix them)")
     try:
-        data = read_csv_file(file)
+        data = Store.read_csv(file)
     except OSError as exc:
         raise Refused(f"cannot read {file}: {exc.strerror}") from None
     if attempts or practice:

@@ -23,7 +23,6 @@ from .core.profile import (
 )
 from .core.recert import recertification
 from .core.text import printable
-from .storage import read_csv_file
 from .store import Store
 
 
@@ -109,7 +108,7 @@ def run_import(store: Store, args: argparse.Namespace) -> int:
         raise Refused("--" + " and --".join(chosen) + ": choose one kind of file")
     file: Path = args.file
     try:
-        data = read_csv_file(file)
+        data = Store.read_csv(file)
     except OSError as exc:
         raise Refused(f"cannot read {file}: {exc.strerror}") from None
     do = store.import_credentials if args.credentials else store.import_points
@@ -172,7 +171,7 @@ def run_export(store: Store, args: argparse.Namespace) -> int:
         return EXIT_OK
     path = Path(args.file or f"cpt-{kind}-{store.today().isoformat()}.csv")
     try:
-        store.storage.write_export(path, text, overwrite=args.force)
+        store.write_export(path, text, overwrite=args.force)
     except FileExistsError:
         raise Refused(f"{path} exists; use --force to overwrite it") from None
     say(f"wrote {what} to {path}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import pwd
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -37,6 +39,19 @@ def _audit_entry(record: dict[str, Any]) -> AuditEntry:
         at = datetime.min
     fields = (str(record.get(k, "?")) for k in ("user", "action", "detail"))
     return AuditEntry(at, *fields)
+
+
+def system_user() -> str:
+    """The account running cpt-tui, from the system's user database: who the audit names.
+
+    Never $LOGNAME or $USER (getpass.getuser() reads them first): anyone can set those, and
+    the audit trail would name whoever they liked.
+    """
+    uid = os.geteuid()
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:  # an account the user database does not list (a container's uid)
+        return f"uid {uid}"
 
 
 @dataclass

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 
-from .core.csvio import ImportPlan, plan_attempts_import, plan_roster_import
+from .core.csv_imports import plan_attempts_import, plan_roster_import
+from .core.csvio import ImportPlan
 from .core.diagnostics_csv import DiagnosticsPlan, plan_diagnostics_import
-from .transaction import Transaction, dump, new_attempt_id
+from .transaction import Transaction, dump, new_attempt_id, put_student
 
 
 def stage_import(
@@ -51,4 +52,15 @@ def stage_diagnostics_import(
     for attempt in plan.changed:
         tx.put("attempts", dump(attempt))
     tx.detail = f"diagnostics: {plan.summary()}"
+    return plan
+
+
+def stage_students(tx: Transaction, plan: ImportPlan, dry_run: bool) -> ImportPlan:
+    """Stage every student a credentials or points import changed, unless it is a dry run
+    or a row is refused. The plan says what happened."""
+    if dry_run or not plan.ok:
+        return plan
+    for student in plan.students.values():
+        put_student(tx, student)
+    tx.detail = f"{plan.kind}: {plan.summary()}"
     return plan

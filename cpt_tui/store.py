@@ -1,26 +1,13 @@
 """The store facade: verbs that take and return models (never dicts) over one roster file.
 
-The file keeps TinyDB's layout (table -> document number -> record) and TinyDB itself opens
-it, but TinyDB is used here only as the `Storage` base class of `storage.AtomicJSONStorage`:
-reads go through pydantic (`_build`), and a change is staged and applied by
-`transaction.Transaction`, not TinyDB's `Table`, which rebuilds the whole table in Python on
-every insert or remove (a third of a change at 10,000 students). `history` keeps the audit
-trail and undo; `importing` stages a CSV import.
+The file itself (reading, the one locked way to change it, undo) is `store_file.StoreFile`;
+`importing` stages a CSV import inside a change.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-import pwd
-import threading
-from collections.abc import Callable, Iterator
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
-from pathlib import Path
-from typing import Any, TypeVar
-
-from pydantic import ValidationError
 
 from .core.credentials import credentials_of, noted
 from .core.credentials_csv import plan_credentials_import, plan_points_import
@@ -35,220 +22,28 @@ from .core.models import (
     Student,
     StudentForm,
 )
-from .core.parse import explain
 from .core.recert import RenewalRefused, renewed
-from .core.roster import Roster
-from .history import AuditEntry, UndoConflict, UndoHistory, recent, revert
-from .importing import stage_diagnostics_import, stage_import
-from .reading import (
-    ATTEMPTS,
-    STUDENTS,
-    checked,
-    checked_in_slices,
-    fee_history,
-    first_page_of,
-    kept_for_long,
-    retake_policies,
-)
+from .history import AuditEntry
+from .importing import stage_diagnostics_import, stage_import, stage_students
 from .storage import (
-    META,
-    AtomicJSONStorage,
-    Identity,
     StoreError,
     StoreUnreadable,
-    identity,
-    read_csv_file,
 )
-from .transaction import Tables, Transaction, dump, new_attempt_id
+from .store_file import StoreFile
+from .transaction import (
+    InvalidFields,
+    StaleEdit,
+    dump,
+    fields_checked,
+    model,
+    new_attempt_id,
+    put_student,
+)
 
 
-class StaleEdit(StoreError):
-    """A save from a form opened before someone else saved the same student."""
-
-    def __init__(self, current: Student) -> None:
-        self.current = current
-        super().__init__(
-            f"{current.full_name} was changed by someone else while you edited: now "
-            f"{current.student_id}, {current.full_name}, section {current.section or '-'}, "
-            f"{current.status}. Your save was not applied; reopen the form to edit again."
-        )
-
-
-class InvalidFields(StoreError):
-    """A form whose fields are refused: field name -> reason."""
-
-    def __init__(self, reasons: dict[str, str]) -> None:
-        self.reasons = reasons
-        super().__init__("; ".join(reasons.values()))
-
-
-M = TypeVar("M", Student, Attempt)
-
-
-def _model(kind: type[M], doc: dict[str, Any] | None) -> M | None:
-    return kind.model_validate(doc) if doc is not None else None
-
-
-class Store:
-    """The roster on disk. Every change is one locked, atomic, audited, undoable write."""
-
-    def __init__(
-        self,
-        path: Path | str,
-        *,
-        clock: Callable[[], datetime] = datetime.now,
-        user: str | None = None,
-        lock_timeout: float = 10.0,
-    ) -> None:
-        self.storage = AtomicJSONStorage(Path(path), lock_timeout)
-        self.path = self.storage.path
-        """The real file: a link given as the store's path is resolved once, here."""
-        self.clock = clock
-        self.user = user or _system_user()
-        self._roster: Roster | None = None
-        self._pending: tuple[dict[str, Any], Identity | None] | None = None
-        """Read by `first_page`, not yet checked in full (see `finish_open`)."""
-        self._data: dict[str, Any] = {}
-        """The store's contents as last read or written; never edited in place."""
-        self._identity: Identity | None = None
-        self._history = UndoHistory()
-        self._tables = Tables()
-        self._mutex = threading.RLock()
-
-    # -- reading ---------------------------------------------------------------------
-
-    def today(self) -> date:
-        return self.clock().date()
-
-    @property
-    def roster(self) -> Roster:
-        """The latest snapshot this process has seen (loaded on first use)."""
-        with self._mutex:
-            self._open_pending()
-            if self._roster is None:
-                self._load()
-            assert self._roster is not None
-            return self._roster
-
-    def first_page(self, size: int) -> tuple[Roster, int] | None:
-        """Read the store, but check only what a first screen shows: the first `size`
-        students not dropped (in ID order) and their attempts. Returns that roster and the
-        number of students in the store, or None when there is no store or the quick look
-        cannot tell (the full read then refuses it as usual).
-
-        Everything else is checked by `finish_open`: until it has run, nothing is changed
-        (every change, `roster` and `refresh` run it first, under the same lock), so a
-        damaged record anywhere is refused before any write.
-        """
-        with self._mutex:
-            if self._roster is not None or self._pending is not None:
-                return None
-            seen = identity(self.path)
-            with kept_for_long():
-                data = self.storage.read()
-            if data is None:
-                return None
-            try:
-                page = first_page_of(data, size)
-            except (ValidationError, KeyError, TypeError, AttributeError):
-                return None
-            self._pending = (data, seen)
-            return page, len(data.get("students", {}))
-
-    def finish_open(self) -> Roster:
-        """Check every record read by `first_page` (StoreUnreadable: damaged, with the
-        newest backup named; nothing was written); the whole roster."""
-        with self._mutex:
-            self._open_pending(in_slices=True)
-            return self.roster
-
-    def _open_pending(self, in_slices: bool = False) -> None:
-        if self._pending is None:
-            return
-        data, seen = self._pending
-        self._pending = None
-        with kept_for_long():
-            self._roster, self._data, self._identity = self._build(data, in_slices), data, seen
-        self._tables = Tables()
-
-    def refresh(self) -> bool:
-        """Reload if another process replaced the store; True when it did."""
-        with self._mutex:
-            self._open_pending()
-            if self._roster is not None and identity(self.path) == self._identity:
-                return False
-            self._load()
-            return True
-
-    def _load(self) -> None:
-        seen = identity(self.path)
-        with kept_for_long():
-            data = self.storage.read() or {}
-            self._roster, self._data, self._identity = self._build(data), data, seen
-        self._tables = Tables()
-
-    def _build(self, data: dict[str, Any], in_slices: bool = False) -> Roster:
-        """Every record checked (`in_slices`: a few thousand at a time, so that a thread
-        checking them leaves the UI thread its turns)."""
-        check = checked_in_slices if in_slices else checked
-        table = ""
-        try:
-            table = "students"
-            students = check(STUDENTS, list(data.get(table, {}).values()))
-            table = "attempts"
-            attempts = check(ATTEMPTS, list(data.get(table, {}).values()))
-            table = "fees"
-            fees = fee_history(data)
-            table = "retakes"
-            policies = retake_policies(data)
-        except ValidationError as exc:
-            self.storage.refuse(f"a record in {table} is damaged ({exc.error_count()} errors)")
-        students.sort(key=lambda s: s.student_id)
-        return Roster(tuple(students), tuple(attempts), fees, retake_policies=policies)
-
-    def audit(self, limit: int = 20) -> list[AuditEntry]:
-        """The most recent changes, newest first."""
-        return recent(self.storage.read() or {}, limit)
-
-    # -- the one way to change anything --------------------------------------------------
-
-    @contextlib.contextmanager
-    def _change(self, action: str, detail: str, *, undoable: bool = True) -> Iterator[Transaction]:
-        """One locked read-modify-write. The file is re-read only if another process has
-        replaced it since this one last read or wrote it."""
-        with self._mutex, self.storage.lock():
-            self._open_pending()
-            seen = identity(self.path)
-            if seen != self._identity or self._roster is None:
-                self._load()
-            assert self._roster is not None
-            # A shallow copy is enough: a change replaces whole tables, it never edits ours.
-            work = dict(self._data)
-            work[META] = {"1": dict(self._data.get(META, {}).get("1", {}))}
-            tx = Transaction(work, self._roster, action, detail, self._tables)
-            yield tx
-            if not tx.staged:
-                return
-            now = self.clock().isoformat(timespec="seconds")
-            entry = {"at": now, "user": self.user, "action": tx.action, "detail": tx.detail}
-            tx.apply()
-            tx.log(entry)
-            self.storage.write(work)
-            self._data, self._identity = work, identity(self.path)
-            self._roster = self._roster.evolve(
-                {k: _model(Student, d) for k, d in tx.staged.get("students", {}).items()},
-                {k: _model(Attempt, d) for k, d in tx.staged.get("attempts", {}).items()},
-                fee_history(work) if "fees" in tx.staged else None,
-                retake_policies(work) if "retakes" in tx.staged else None,
-            )
-            if undoable:
-                self._history.remember(tx)
-
-    def _student(self, tx: Transaction, student_id: str) -> Student:
-        doc = tx.get("students", student_id)
-        if doc is None:
-            raise StoreError(f"no student with ID {student_id} (deleted by someone else?)")
-        return Student.model_validate(doc)
+class Store(StoreFile):
+    """The roster on disk, changed only through these verbs: each one locked, atomic,
+    audited and undoable (`StoreFile`); each takes and returns models."""
 
     # -- students -----------------------------------------------------------------------
 
@@ -266,10 +61,8 @@ class Store:
                 # under the same ID starts again at revision 1.
                 if current != original:
                     raise StaleEdit(current)
-            try:
+            with fields_checked():
                 student = form.to_student(original, schedule)
-            except ValidationError as exc:
-                raise InvalidFields(explain(exc)) from None
             moved = original is not None and student.student_id != original.student_id
             if (original is None or moved) and tx.get("students", student.student_id):
                 taken = Student.model_validate(tx.get("students", student.student_id))
@@ -301,11 +94,7 @@ class Store:
             bought = dict(student.supplements)
             if bought.pop(module, None) is None:
                 bought[module] = tx.roster.fees.supplement
-            updated = student.model_copy(
-                update={"supplements": bought, "revision": student.revision + 1}
-            )
-            tx.put("students", dump(updated))
-            return updated
+            return put_student(tx, student.model_copy(update={"supplements": bought}))
 
     # -- attempts -----------------------------------------------------------------------
 
@@ -329,7 +118,7 @@ class Store:
             spec = next(m for m in roster.modules if m.key == module)
             if taken_on > self.today():
                 raise InvalidFields({"taken_on": f"{taken_on} is in the future"})
-            try:
+            with fields_checked():
                 attempt = Attempt(
                     attempt_id=new_attempt_id(),
                     student_id=student_id,
@@ -342,8 +131,6 @@ class Store:
                     recorded_at=self.clock(),
                     kind="practice" if practice else "assessment",
                 )
-            except ValidationError as exc:
-                raise InvalidFields(explain(exc)) from None
             tx.put("attempts", dump(attempt))
             return attempt
 
@@ -358,7 +145,7 @@ class Store:
         it). Refused when the attempt was deleted or changed by someone else meanwhile."""
         detail = f"{original.student_id} {original.module} {original.taken_on}"
         with self._change("diagnostics", f"{detail}: {len(report)} activities") as tx:
-            stored = _model(Attempt, tx.get("attempts", original.attempt_id))
+            stored = model(Attempt, tx.get("attempts", original.attempt_id))
             if stored is None:
                 raise StoreError(
                     "that attempt is no longer in the store (deleted by someone else?)"
@@ -398,7 +185,7 @@ class Store:
         with self._change("fees", detail) as tx:
             if recertification is None:
                 recertification = tx.roster.fees.recertification
-            try:
+            with fields_checked():
                 schedule = FeeSchedule(
                     registration=registration,
                     assessment=assessment,
@@ -406,8 +193,6 @@ class Store:
                     effective_from=self.clock(),
                     recertification=recertification,
                 )
-            except ValidationError as exc:
-                raise InvalidFields(explain(exc)) from None
             tx.put("fees", dump(schedule))
             return schedule
 
@@ -425,7 +210,7 @@ class Store:
             f"readiness margin {readiness_margin}"
         )
         with self._change("retake policy", detail) as tx:
-            try:
+            with fields_checked():
                 policy = RetakePolicy(
                     wait_days=wait_days,
                     long_wait_days=long_wait_days,
@@ -433,8 +218,6 @@ class Store:
                     readiness_margin=readiness_margin,
                     effective_from=self.clock(),
                 )
-            except ValidationError as exc:
-                raise InvalidFields(explain(exc)) from None
             tx.put("retakes", dump(policy))
             return policy
 
@@ -488,7 +271,7 @@ class Store:
                 )
             except ValueError as exc:
                 raise InvalidFields({"credential": str(exc)}) from None
-            return self._put_student(tx, student)
+            return put_student(tx, student)
 
     def add_points(self, student_id: str, entry: PointsEntry) -> Student:
         """One recertification points entry for a CPT holder (not dated in the future)."""
@@ -498,9 +281,7 @@ class Store:
                 raise StoreError(f"{student.full_name} holds no CPT: points count toward renewal")
             if entry.earned_on > self.today():
                 raise InvalidFields({"earned_on": f"{entry.earned_on} is in the future"})
-            return self._put_student(
-                tx, student.model_copy(update={"points": (*student.points, entry)})
-            )
+            return put_student(tx, student.model_copy(update={"points": (*student.points, entry)}))
 
     def recertify(self, student_id: str, on: date) -> Student:
         """Renew a CPT on `on` (not in the future), charged the recertification fee in force
@@ -513,98 +294,18 @@ class Store:
                 student = renewed(tx.roster.standings[student_id], on, tx.roster.fees)
             except RenewalRefused as exc:
                 raise StoreError(str(exc)) from None
-            return self._put_student(tx, student)
+            return put_student(tx, student)
 
     def import_credentials(self, data: bytes, *, dry_run: bool = False) -> ImportPlan:
         """Certificate numbers and verifications, all rows or none."""
         with self._change("import", "credentials") as tx:
             plan = plan_credentials_import(data, tx.roster, self.user, self.today())
-            return self._write_students(tx, plan, dry_run)
+            return stage_students(tx, plan, dry_run)
 
     def import_points(self, data: bytes, *, dry_run: bool = False) -> ImportPlan:
         """Recertification points (and renewals, as `export --points` writes them)."""
         with self._change("import", "points") as tx:
-            return self._write_students(
-                tx, plan_points_import(data, tx.roster, self.today()), dry_run
-            )
-
-    def _write_students(self, tx: Transaction, plan: ImportPlan, dry_run: bool) -> ImportPlan:
-        if dry_run or not plan.ok:
-            return plan
-        for student in plan.students.values():
-            self._put_student(tx, student)
-        tx.detail = f"{plan.kind}: {plan.summary()}"
-        return plan
-
-    def _put_student(self, tx: Transaction, student: Student) -> Student:
-        saved = student.model_copy(update={"revision": student.revision + 1})
-        tx.put("students", dump(saved))
-        return saved
-
-    # -- files to import ----------------------------------------------------------------
-
-    @staticmethod
-    def read_csv(path: Path) -> bytes:
-        """A CSV's bytes to import: only a regular file, of at most CSV_LIMIT bytes.
-
-        FileRefused (a StoreError) names what it is or its size and the limit; OSError when
-        it cannot be read at all.
-        """
-        return read_csv_file(path)
-
-    # -- undo ---------------------------------------------------------------------------
-
-    @property
-    def can_undo(self) -> bool:
-        return bool(self._history)
-
-    def undo(self) -> str | None:
-        """Undo this session's newest change; its label, or None with nothing to undo.
-
-        Refused (StoreError) when someone else has since changed the same records: that
-        change is then dropped, and the message says so and what `u` undoes next, so one
-        refusal never blocks the session's earlier changes. A failed write (StoreError too)
-        keeps it, to be tried again.
-        """
-        with self._mutex:
-            change = self._history.newest
-            if change is None:
-                return None
-            try:
-                with self._change("undo", change.label, undoable=False) as tx:
-                    revert(change, tx)
-            except UndoConflict as exc:
-                self._history.forget_newest()
-                following = self._history.newest
-                then = (
-                    f"undo again for {following.label}"
-                    if following is not None
-                    else "nothing else to undo in this session"
-                )
-                raise UndoConflict(f"{exc}; it is dropped from undo ({then})") from None
-            self._history.forget_newest()
-            return change.label
-
-    # -- exports --------------------------------------------------------------------------
-
-    def write_export(self, path: Path, text: str, *, overwrite: bool) -> None:
-        """Write an export with the store's permissions (owner-only unless the store is
-        shared with its group, whose group it then gets): never through a link;
-        FileExistsError unless `overwrite`."""
-        self.storage.write_export(path, text, overwrite=overwrite)
-
-
-def _system_user() -> str:
-    """The account running cpt-tui, from the system's user database.
-
-    Never $LOGNAME or $USER (getpass.getuser() reads them first): anyone can set those, and
-    the audit trail would name whoever they liked.
-    """
-    uid = os.geteuid()
-    try:
-        return pwd.getpwuid(uid).pw_name
-    except KeyError:  # an account the user database does not list (a container's uid)
-        return f"uid {uid}"
+            return stage_students(tx, plan_points_import(data, tx.roster, self.today()), dry_run)
 
 
 __all__ = [

@@ -3,11 +3,17 @@ tables they change, with the store's TinyDB layout (table -> document number -> 
 
 from __future__ import annotations
 
+import contextlib
 import uuid
-from typing import Any
+from collections.abc import Iterator
+from typing import Any, TypeVar
+
+from pydantic import ValidationError
 
 from .core.models import Attempt, FeeSchedule, RetakePolicy, Student
+from .core.parse import explain
 from .core.roster import Roster
+from .storage import StoreError
 
 KEYS = {
     "students": "student_id",
@@ -16,6 +22,35 @@ KEYS = {
     "retakes": "effective_from",
 }
 """Each table's natural key: what undo and the import match records on."""
+
+
+class StaleEdit(StoreError):
+    """A save from a form opened before someone else saved the same student."""
+
+    def __init__(self, current: Student) -> None:
+        self.current = current
+        super().__init__(
+            f"{current.full_name} was changed by someone else while you edited: now "
+            f"{current.student_id}, {current.full_name}, section {current.section or '-'}, "
+            f"{current.status}. Your save was not applied; reopen the form to edit again."
+        )
+
+
+class InvalidFields(StoreError):
+    """A form whose fields are refused: field name -> reason."""
+
+    def __init__(self, reasons: dict[str, str]) -> None:
+        self.reasons = reasons
+        super().__init__("; ".join(reasons.values()))
+
+
+@contextlib.contextmanager
+def fields_checked() -> Iterator[None]:
+    """Around making a model from what was typed: pydantic's refusal as InvalidFields."""
+    try:
+        yield
+    except ValidationError as exc:
+        raise InvalidFields(explain(exc)) from None
 
 
 class KeyIndex:
@@ -141,6 +176,21 @@ class Transaction:
 def dump(model: Student | Attempt | FeeSchedule | RetakePolicy) -> dict[str, Any]:
     """A model as the store keeps it (JSON types)."""
     return model.model_dump(mode="json")
+
+
+M = TypeVar("M", Student, Attempt)
+
+
+def model(kind: type[M], doc: dict[str, Any] | None) -> M | None:
+    """A stored record as its model (None: not there, or removed)."""
+    return kind.model_validate(doc) if doc is not None else None
+
+
+def put_student(tx: Transaction, student: Student) -> Student:
+    """Stage `student` saved: one revision on from the record it was made from."""
+    saved = student.model_copy(update={"revision": student.revision + 1})
+    tx.put("students", dump(saved))
+    return saved
 
 
 def new_attempt_id() -> str:

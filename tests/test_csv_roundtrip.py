@@ -9,13 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cpt_tui.core import catalog
-from cpt_tui.core.csvio import (
-    attempts_rows,
-    plan_attempts_import,
-    plan_roster_import,
-    roster_rows,
-    write_csv,
-)
+from cpt_tui.core.csv_imports import plan_attempts_import, plan_roster_import
+from cpt_tui.core.csvio import attempts_rows, roster_rows, write_csv
 from cpt_tui.core.models import Attempt, Student
 from cpt_tui.core.roster import Roster
 

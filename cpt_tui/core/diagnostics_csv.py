@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .catalog import find_module
-from .csvio import ROSTER_ALIASES, Table, neutralise, read_table
+from .csv_imports import ROSTER_ALIASES
+from .csvio import Table, neutralise, read_table
 from .diagnostics import find_activity, is_assessment, parse_percent
 from .models import Attempt
 from .parse import parse_date

@@ -1,0 +1,266 @@
+"""The roster file behind the store facade: reading it, the one way to change it, undo.
+
+The file keeps TinyDB's layout (table -> document number -> record) and TinyDB itself opens
+it, but TinyDB is used here only as the `Storage` base class of `storage.AtomicJSONStorage`:
+reads go through pydantic (`reading`), and a change is staged and applied by
+`transaction.Transaction`, not TinyDB's `Table`, which rebuilds the whole table in Python on
+every insert or remove (a third of a change at 10,000 students). `history` keeps the audit
+trail and undo.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Callable, Iterator
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from .core.models import (
+    Attempt,
+    Student,
+)
+from .core.roster import Roster
+from .history import AuditEntry, UndoConflict, UndoHistory, recent, revert, system_user
+from .reading import (
+    ATTEMPTS,
+    STUDENTS,
+    checked,
+    checked_in_slices,
+    fee_history,
+    first_page_of,
+    kept_for_long,
+    retake_policies,
+)
+from .storage import (
+    META,
+    AtomicJSONStorage,
+    Identity,
+    StoreError,
+    identity,
+    read_csv_file,
+)
+from .transaction import (
+    Tables,
+    Transaction,
+    model,
+)
+
+
+class StoreFile:
+    """The roster file as this process sees it: read (a first page, then every record),
+    changed one locked transaction at a time, and this session's undo. `Store` adds the
+    verbs."""
+
+    def __init__(
+        self,
+        path: Path | str,
+        *,
+        clock: Callable[[], datetime] = datetime.now,
+        user: str | None = None,
+        lock_timeout: float = 10.0,
+    ) -> None:
+        self.storage = AtomicJSONStorage(Path(path), lock_timeout)
+        self.path = self.storage.path
+        """The real file: a link given as the store's path is resolved once, here."""
+        self.clock = clock
+        self.user = user or system_user()
+        self._roster: Roster | None = None
+        self._pending: tuple[dict[str, Any], Identity | None] | None = None
+        """Read by `first_page`, not yet checked in full (see `finish_open`)."""
+        self._data: dict[str, Any] = {}
+        """The store's contents as last read or written; never edited in place."""
+        self._identity: Identity | None = None
+        self._history = UndoHistory()
+        self._tables = Tables()
+        self._mutex = threading.RLock()
+
+    # -- reading ---------------------------------------------------------------------
+
+    def today(self) -> date:
+        return self.clock().date()
+
+    @property
+    def roster(self) -> Roster:
+        """The latest snapshot this process has seen (loaded on first use)."""
+        with self._mutex:
+            self._open_pending()
+            if self._roster is None:
+                self._load()
+            assert self._roster is not None
+            return self._roster
+
+    def first_page(self, size: int) -> tuple[Roster, int] | None:
+        """Read the store, but check only what a first screen shows: the first `size`
+        students not dropped (in ID order) and their attempts. Returns that roster and the
+        number of students in the store, or None when there is no store or the quick look
+        cannot tell (the full read then refuses it as usual).
+
+        Everything else is checked by `finish_open`: until it has run, nothing is changed
+        (every change, `roster` and `refresh` run it first, under the same lock), so a
+        damaged record anywhere is refused before any write.
+        """
+        with self._mutex:
+            if self._roster is not None or self._pending is not None:
+                return None
+            seen = identity(self.path)
+            with kept_for_long():
+                data = self.storage.read()
+            if data is None:
+                return None
+            try:
+                page = first_page_of(data, size)
+            except (ValidationError, KeyError, TypeError, AttributeError):
+                return None
+            self._pending = (data, seen)
+            return page, len(data.get("students", {}))
+
+    def finish_open(self) -> Roster:
+        """Check every record read by `first_page` (StoreUnreadable: damaged, with the
+        newest backup named; nothing was written); the whole roster."""
+        with self._mutex:
+            self._open_pending(in_slices=True)
+            return self.roster
+
+    def _open_pending(self, in_slices: bool = False) -> None:
+        if self._pending is None:
+            return
+        data, seen = self._pending
+        self._pending = None
+        with kept_for_long():
+            self._roster, self._data, self._identity = self._build(data, in_slices), data, seen
+        self._tables = Tables()
+
+    def refresh(self) -> bool:
+        """Reload if another process replaced the store; True when it did."""
+        with self._mutex:
+            self._open_pending()
+            if self._roster is not None and identity(self.path) == self._identity:
+                return False
+            self._load()
+            return True
+
+    def _load(self) -> None:
+        seen = identity(self.path)
+        with kept_for_long():
+            data = self.storage.read() or {}
+            self._roster, self._data, self._identity = self._build(data), data, seen
+        self._tables = Tables()
+
+    def _build(self, data: dict[str, Any], in_slices: bool = False) -> Roster:
+        """Every record checked (`in_slices`: a few thousand at a time, so that a thread
+        checking them leaves the UI thread its turns)."""
+        check = checked_in_slices if in_slices else checked
+        table = ""
+        try:
+            table = "students"
+            students = check(STUDENTS, list(data.get(table, {}).values()))
+            table = "attempts"
+            attempts = check(ATTEMPTS, list(data.get(table, {}).values()))
+            table = "fees"
+            fees = fee_history(data)
+            table = "retakes"
+            policies = retake_policies(data)
+        except ValidationError as exc:
+            self.storage.refuse(f"a record in {table} is damaged ({exc.error_count()} errors)")
+        students.sort(key=lambda s: s.student_id)
+        return Roster(tuple(students), tuple(attempts), fees, retake_policies=policies)
+
+    def audit(self, limit: int = 20) -> list[AuditEntry]:
+        """The most recent changes, newest first."""
+        return recent(self.storage.read() or {}, limit)
+
+    # -- the one way to change anything --------------------------------------------------
+
+    @contextlib.contextmanager
+    def _change(self, action: str, detail: str, *, undoable: bool = True) -> Iterator[Transaction]:
+        """One locked read-modify-write. The file is re-read only if another process has
+        replaced it since this one last read or wrote it."""
+        with self._mutex, self.storage.lock():
+            self._open_pending()
+            seen = identity(self.path)
+            if seen != self._identity or self._roster is None:
+                self._load()
+            assert self._roster is not None
+            # A shallow copy is enough: a change replaces whole tables, it never edits ours.
+            work = dict(self._data)
+            work[META] = {"1": dict(self._data.get(META, {}).get("1", {}))}
+            tx = Transaction(work, self._roster, action, detail, self._tables)
+            yield tx
+            if not tx.staged:
+                return
+            now = self.clock().isoformat(timespec="seconds")
+            entry = {"at": now, "user": self.user, "action": tx.action, "detail": tx.detail}
+            tx.apply()
+            tx.log(entry)
+            self.storage.write(work)
+            self._data, self._identity = work, identity(self.path)
+            self._roster = self._roster.evolve(
+                {k: model(Student, d) for k, d in tx.staged.get("students", {}).items()},
+                {k: model(Attempt, d) for k, d in tx.staged.get("attempts", {}).items()},
+                fee_history(work) if "fees" in tx.staged else None,
+                retake_policies(work) if "retakes" in tx.staged else None,
+            )
+            if undoable:
+                self._history.remember(tx)
+
+    def _student(self, tx: Transaction, student_id: str) -> Student:
+        doc = tx.get("students", student_id)
+        if doc is None:
+            raise StoreError(f"no student with ID {student_id} (deleted by someone else?)")
+        return Student.model_validate(doc)
+
+    # -- files to import ----------------------------------------------------------------
+
+    @staticmethod
+    def read_csv(path: Path) -> bytes:
+        """A CSV's bytes to import: only a regular file, of at most CSV_LIMIT bytes.
+
+        FileRefused (a StoreError) names what it is or its size and the limit; OSError when
+        it cannot be read at all.
+        """
+        return read_csv_file(path)
+
+    # -- undo ---------------------------------------------------------------------------
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._history)
+
+    def undo(self) -> str | None:
+        """Undo this session's newest change; its label, or None with nothing to undo.
+
+        Refused (StoreError) when someone else has since changed the same records: that
+        change is then dropped, and the message says so and what `u` undoes next, so one
+        refusal never blocks the session's earlier changes. A failed write (StoreError too)
+        keeps it, to be tried again.
+        """
+        with self._mutex:
+            change = self._history.newest
+            if change is None:
+                return None
+            try:
+                with self._change("undo", change.label, undoable=False) as tx:
+                    revert(change, tx)
+            except UndoConflict as exc:
+                self._history.forget_newest()
+                following = self._history.newest
+                then = (
+                    f"undo again for {following.label}"
+                    if following is not None
+                    else "nothing else to undo in this session"
+                )
+                raise UndoConflict(f"{exc}; it is dropped from undo ({then})") from None
+            self._history.forget_newest()
+            return change.label
+
+    # -- exports --------------------------------------------------------------------------
+
+    def write_export(self, path: Path, text: str, *, overwrite: bool) -> None:
+        """Write an export with the store's permissions (owner-only unless the store is
+        shared with its group, whose group it then gets): never through a link;
+        FileExistsError unless `overwrite`."""
+        self.storage.write_export(path, text, overwrite=overwrite)

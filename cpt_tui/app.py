@@ -18,6 +18,7 @@ from textual.theme import Theme
 from . import __version__, settings
 from .compat import InstantSwitchApp, PrivateCrashApp
 from .core.csvio import ImportPlan
+from .core.diagnostics_csv import DiagnosticsPlan
 from .core.roster import Roster
 from .core.text import printable
 from .exporting import ExportingApp
@@ -198,7 +199,7 @@ class CptApp(TypeAheadApp, ExportingApp, InstantSwitchApp, PrivateCrashApp):
     def action_import(self) -> None:
         self.push_screen(ImportScreen(self.store))
 
-    def imported(self, plan: ImportPlan) -> None:
+    def imported(self, plan: ImportPlan | DiagnosticsPlan) -> None:
         self.notify(f"Imported {plan.kind}: {plan.summary()}")
 
     # -- command palette ------------------------------------------------------------------

@@ -304,3 +304,13 @@ def test_a_practice_test_takes_no_report(store: Store) -> None:
     with pytest.raises(StoreError, match="practice test has no MSSC diagnostic report"):
         again.set_diagnostics(practice, {1: 50})
     assert store.path.read_bytes() == before
+
+
+def test_a_diagnostics_file_is_known_by_its_activity_column() -> None:
+    from cpt_tui.core.diagnostics_csv import is_diagnostics_file
+
+    assert is_diagnostics_file(b"\xef\xbb\xbfstudent_id,module,date,activity,percent\r\n")
+    assert is_diagnostics_file(b"Student ID,Module,Date,Key Work Activity,Percent\n")
+    assert not is_diagnostics_file(b"student_id,module,date,correct,percent,passed,fee\n")
+    assert not is_diagnostics_file(b"id,first,last\n")
+    assert not is_diagnostics_file(b"")

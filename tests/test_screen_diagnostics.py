@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from cpt_tui.app import CptApp
 from cpt_tui.core.diagnostics import module_diagnostics
 from cpt_tui.core.models import Module, Student
 from cpt_tui.screens.detail import StudentDetailScreen
 from cpt_tui.screens.diagnostics import DiagnosticsScreen
 from cpt_tui.screens.diagnostics_form import DiagnosticsForm
-from cpt_tui.screens.dialogs import HelpScreen
+from cpt_tui.screens.dialogs import HelpScreen, ImportScreen
 from cpt_tui.store import Store
 from cpt_tui.widgets.virtual_table import VirtualTable
 
@@ -242,3 +244,50 @@ async def test_the_cursor_stays_on_its_activity_when_the_roster_changes(app: Cpt
         assert table.cursor_key == kept
         await pilot.press("right")
         assert table.cursor_row == 0  # another module: its weakest first
+
+
+async def test_the_import_dialog_knows_a_diagnostics_file_by_its_columns(
+    app: CptApp, tmp_path: Path
+) -> None:
+    """E2011 Samuel Osei sat Safety on 2026-02-12: his activity 1 becomes 10."""
+    file = tmp_path / "reports.csv"
+    file.write_text("student_id,module,date,activity,percent\nE2011,safety,2026-02-12,1,10\n")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        assert isinstance(app.screen, ImportScreen)
+        await type_text(pilot, str(file))
+        await pilot.press("enter")
+        await settle(pilot)
+        shown = str(app.screen.query_one("#result").render())
+        assert "Would import: 0 new, 1 updated, 0 unchanged, 0 rejected activity results" in shown
+        attempt = next(
+            a
+            for a in stored(app).roster.attempts_of("E2011")
+            if a.module == "safety" and a.taken_on.isoformat() == "2026-02-12"
+        )
+        assert attempt.diagnostics[1] != 10
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, ImportScreen)
+        assert stored(app).roster.attempts_by_id[attempt.attempt_id].diagnostics[1] == 10
+
+
+async def test_the_import_dialog_lists_a_bad_diagnostics_row_and_writes_nothing(
+    app: CptApp, tmp_path: Path
+) -> None:
+    file = tmp_path / "reports.csv"
+    file.write_text("student_id,module,date,activity,percent\nE2011,safety,2026-02-13,1,10\n")
+    before = app.store.path.read_bytes()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        await type_text(pilot, str(file))
+        await pilot.press("enter")
+        await settle(pilot)
+        shown = str(app.screen.query_one("#result").render())
+        assert "Nothing can be imported" in shown
+        assert "line 2: no such attempt: E2011 has no Safety assessment on 2026-02-13" in shown
+        await pilot.press("enter")
+        await settle(pilot)
+    assert app.store.path.read_bytes() == before

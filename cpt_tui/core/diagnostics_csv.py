@@ -53,10 +53,15 @@ class DiagnosticsPlan:
     errors: list[tuple[int, str]] = field(default_factory=list)
     """(line, reason) for every refused row."""
     unknown_columns: list[str] = field(default_factory=list)
+    early: tuple[()] = ()
+    """As the attempts import's early retakes: always none (a report records no sitting)."""
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    def early_lines(self) -> list[str]:
+        return []
 
     def summary(self) -> str:
         """`12 new, 0 updated, 0 unchanged, 0 rejected activity results (2 assessments)`."""
@@ -72,6 +77,13 @@ class DiagnosticsPlan:
 
     def error_lines(self) -> list[str]:
         return [f"line {line}: {reason}" for line, reason in self.errors]
+
+
+def is_diagnostics_file(data: bytes) -> bool:
+    """Whether a CSV's header row has an activity column: a diagnostics file, not attempts."""
+    first = data.split(b"\n", 1)[0].decode("utf-8-sig", errors="replace")
+    names = {"".join(ch for ch in cell.casefold() if ch.isalnum()) for cell in first.split(",")}
+    return bool(names & set(DIAGNOSTICS_ALIASES["activity"]))
 
 
 def plan_diagnostics_import(data: bytes, roster: Roster, today: date) -> DiagnosticsPlan:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -16,6 +16,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Checkbox, Input, Label, Static
 
 from ..core.csvio import ImportPlan
+from ..core.diagnostics_csv import DiagnosticsPlan, is_diagnostics_file
 from ..core.errors import CptError
 from ..core.text import plain
 from ..widgets.field_error import FieldError
@@ -183,7 +184,11 @@ class ImportScreen(ModalScreen[None]):
             yield Label("Import a CSV", classes="title")
             yield SafeInput(placeholder="path/to/roster.csv", id="path")
             yield Tick("Attempts file (student_id, module, date, score)", id="attempts")
-            yield Static("enter checks the file first; nothing is written yet", id="result")
+            yield Static(
+                "enter checks the file first; nothing is written yet. A file with an activity "
+                "column is read as MSSC diagnostic reports.",
+                id="result",
+            )
             yield Static("enter checks, then imports    escape cancels", classes="hint")
 
     def _choice(self) -> tuple[str, bool]:
@@ -213,7 +218,11 @@ class ImportScreen(ModalScreen[None]):
                 return
         else:
             data = self.checked_bytes
-        do = self.store.import_attempts if attempts else self.store.import_roster
+        do: Callable[..., ImportPlan | DiagnosticsPlan]
+        if is_diagnostics_file(data):  # known by its columns: the tick does not apply
+            do = self.store.import_diagnostics
+        else:
+            do = self.store.import_attempts if attempts else self.store.import_roster
         self.cpt.change(
             lambda: do(data, dry_run=dry_run),
             lambda plan: self._show(plan, dry_run, (text, attempts), data),
@@ -223,7 +232,13 @@ class ImportScreen(ModalScreen[None]):
     def _refused(self, error: CptError) -> None:
         self.query_one("#result", Static).update(plain(error, style="bold"))
 
-    def _show(self, plan: ImportPlan, dry_run: bool, choice: tuple[str, bool], data: bytes) -> None:
+    def _show(
+        self,
+        plan: ImportPlan | DiagnosticsPlan,
+        dry_run: bool,
+        choice: tuple[str, bool],
+        data: bytes,
+    ) -> None:
         result = self.query_one("#result", Static)
         if not plan.ok:
             self.checked = None

@@ -16,7 +16,7 @@ from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
 
 from . import __version__, settings
-from .compat import InstantSwitchApp, PrivateCrashApp
+from .compat import InstantSwitchApp, PrivateCrashApp, mark_styled
 from .core.csvio import ImportPlan
 from .core.diagnostics_csv import DiagnosticsPlan
 from .core.roster import Roster
@@ -133,6 +133,7 @@ class CptApp(TypeAheadApp, ExportingApp, InstantSwitchApp, PrivateCrashApp):
         if mode is None:
             return  # a screen pushed over a mode's (Test day): it goes when it is closed
         self.built[mode] = screen
+        mark_styled(self, screen)
         gc.freeze()  # out of the collector's full passes (16-21 ms at 10,000 students)
 
     def on_mount(self) -> None:

@@ -28,6 +28,7 @@ PRIVATE_NAMES = [
     (App, "_close_messages_no_wait", "crash privacy: closing after the report"),
 ]
 PRIVATE_ATTRIBUTES = [
+    ("_css_update_count", "styled once: the app's stylesheet count"),
     ("_exception", "crash privacy: the error's kind"),
     ("_exit_renderables", "crash privacy: what is printed at exit"),
 ]
@@ -108,3 +109,21 @@ def test_an_error_in_a_typed_key_ends_the_app_naming_only_its_kind(demo_path: Pa
     assert done.returncode == 1, done.stderr[-2000:]
     assert "cpt-tui: unexpected error (ZeroDivisionError)" in done.stderr, done.stderr[-2000:]
     assert "Traceback" not in done.stderr and "records" not in done.stderr
+
+
+async def test_a_screen_s_second_showing_does_not_read_the_stylesheets_again(app: CptApp) -> None:
+    """Textual re-reads every stylesheet on a switch to a screen whose CSS count is not the
+    app's; a mode's screen is marked styled when mounted (compat.mark_styled), so only the
+    first showing of each screen refreshes the stylesheets, never a later one."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        with mock.patch.object(App, "refresh_css", autospec=True) as refresh:
+            for key in "2312":
+                await pilot.press(key)
+                await settle(pilot)
+            first_showings = refresh.call_count
+            for key in "3123":
+                await pilot.press(key)
+                await settle(pilot)
+            assert refresh.call_count == first_showings
+        assert all(s._css_update_count == app._css_update_count for s in app.built.values())

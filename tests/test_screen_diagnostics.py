@@ -142,6 +142,7 @@ async def test_help_lists_the_diagnostics_key(app: CptApp) -> None:
         assert isinstance(app.screen, HelpScreen)
         text = screen_text(app)
         assert "Diagnostics" in text and "Next module" in text
+        assert "← h" in text and "→ l" in text
 
 
 async def open_form(pilot, row: int) -> DiagnosticsForm:  # type: ignore[no-untyped-def]

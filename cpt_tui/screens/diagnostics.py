@@ -63,6 +63,8 @@ class DiagnosticsScreen(CptScreen):
     BINDINGS = [
         Binding("left_square_bracket", "module(-1)", "Prev. module", key_display="["),
         Binding("right_square_bracket", "module(1)", "Next module", key_display="]"),
+        Binding("left,h", "module(-1)", "Prev. module", key_display="← h", show=False),
+        Binding("right,l", "module(1)", "Next module", key_display="→ l", show=False),
     ]
     """Keys of the Diagnostics screen (also ← → or h l: the module before or after)."""
 

@@ -145,6 +145,9 @@ def first_paint(term: Terminal, store: Path, csv_file: Path) -> dict[str, float]
         cpt=lambda: term.launch([*CPT, "--db", str(store)], seen),
         visidata=lambda: term.launch([str(VD), "-f", "csv", str(csv_file)], seen),
         bare=lambda: term.launch([PY, str(HERE / "bare_app.py"), sid], row_shown(sid)),
+        models_first=lambda: term.launch(
+            [PY, str(HERE / "bare_app.py"), sid, str(store)], row_shown(sid)
+        ),
     )
 
 
@@ -303,6 +306,17 @@ def measure(size: int, folder: Path, term: Terminal) -> None:
     show(
         Figure(
             "first paint, 80x24 tmux", size, paint["cpt"], paint["bare"], "bare Textual", "s", None
+        )
+    )
+    show(
+        Figure(
+            "first paint, every record checked first (bare app)",
+            size,
+            paint["models_first"],
+            paint["visidata"],
+            "VisiData",
+            "s",
+            None,
         )
     )
 

@@ -1,15 +1,21 @@
 """The app's side of the store: changes in worker threads, and another instructor's changes
-picked up by polling the file. Every screen draws from the one `roster` kept here."""
+picked up by polling the file. Every screen draws from the one `roster` kept here.
+
+Workers never touch the app: each posts what came of its work as a message (`Opened`,
+`Changed`, `Refused`), handled with `@on` on the UI thread, as Harlequin does.
+"""
 
 from __future__ import annotations
 
 import gc
 from collections.abc import Callable
 from functools import partial
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from rich.text import Text
+from textual import on, work
 from textual.app import App
+from textual.message import Message
 from textual.reactive import reactive
 
 from .core.errors import CptError
@@ -18,6 +24,7 @@ from .core.text import printable
 from .store import Store
 
 T = TypeVar("T")
+FollowUps = tuple[Callable[[Any], None] | None, Callable[[CptError], None] | None]
 
 REFUSED = 2
 """The app's return code when the store is refused (the CLI's exit code for a refusal)."""
@@ -37,6 +44,36 @@ class StoreSyncApp(App[None]):
     opening: int | None = None
     """While the store is checked after the first frame: how many students it holds."""
 
+    class Opened(Message):
+        """Every record of the store is checked: the whole roster."""
+
+        def __init__(self, roster: Roster) -> None:
+            super().__init__()
+            self.roster = roster
+
+    class Changed(Message):
+        """The store changed: a change asked for by `change` was written (`request`), or
+        another instructor's change was read (`request` None). `result` is what the store's
+        verb returned."""
+
+        def __init__(self, request: int | None, result: object = None) -> None:
+            super().__init__()
+            self.request, self.result = request, result
+
+    class Refused(Message):
+        """Nothing was written: a change was refused (`request`), or the store could not be
+        read (`request` None; while opening, the app closes)."""
+
+        def __init__(self, request: int | None, error: CptError) -> None:
+            super().__init__()
+            self.request, self.error = request, error
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._requests = 0
+        self._follow_ups: dict[int, FollowUps] = {}
+        """Request -> what to do on the UI thread once its change is written or refused."""
+
     def open_first_page(self, first_page: tuple[Roster, int]) -> None:
         """Start from the first page of a store (see Store.first_page): keys are held until
         every other record is checked, which starts once the first frame is drawn."""
@@ -48,28 +85,20 @@ class StoreSyncApp(App[None]):
         if self.opening is not None:  # the first frame is on screen: check the rest
             self.call_after_refresh(self._check_the_rest)
 
+    @work(thread=True, name="open", description="check every record", group="open")
     def _check_the_rest(self) -> None:
-        def work() -> None:
-            try:
-                roster = self.store.finish_open()
-            except CptError as exc:
-                self.call_from_thread(self._refused, exc)
-                return
-            self.call_from_thread(self._checked, roster)
+        try:
+            roster = self.store.finish_open()
+        except CptError as exc:
+            self.post_message(self.Refused(None, exc))
+            return
+        self.post_message(self.Opened(roster))
 
-        self.run_worker(
-            work, name="open", description="check every record", thread=True, group="open"
-        )
-
-    def _checked(self, roster: Roster) -> None:
+    @on(Opened)
+    def _opened(self, message: Opened) -> None:
         self.opening = None
-        self.roster = roster
+        self.roster = message.roster
         self.release_keys()
-
-    def _refused(self, error: CptError) -> None:
-        """A damaged record below the first page: nothing was or will be written (keys stay
-        held). Say so and close, as a damaged store is refused before the screen opens."""
-        self.exit(return_code=REFUSED, message=Text(printable(f"cpt-tui: {error}")))
 
     def hold_keys(self) -> None:
         """Keep typed keys until `release_keys`: the app's type-ahead does it."""
@@ -103,59 +132,74 @@ class StoreSyncApp(App[None]):
         done: Callable[[T], None] | None = None,
         failed: Callable[[CptError], None] | None = None,
     ) -> None:
-        """Run one store change in a worker thread; then refresh every screen and call back."""
+        """Run one store change (`do`, a store verb) in a worker thread. What came of it
+        arrives as `Changed` or `Refused`; then every screen redraws and, on the UI thread,
+        `done` gets the verb's result or `failed` the refusal (the worker never sees them)."""
+        self._requests += 1
+        self._follow_ups[self._requests] = (done, failed)
+        self._write(self._requests, do)
 
-        def work() -> None:
-            try:
-                result = do()
-            except CptError as exc:
-                self.call_from_thread(self._failed, exc, failed)
-                return
-            self.call_from_thread(self._changed, result, done)
+    @work(
+        thread=True,
+        name="change",
+        description="one store change",
+        group="store",
+        exit_on_error=False,
+    )
+    def _write(self, request: int, do: Callable[[], object]) -> None:
+        try:
+            result = do()
+        except CptError as exc:
+            self.post_message(self.Refused(request, exc))
+            return
+        self.post_message(self.Changed(request, result))
 
-        self.run_worker(
-            work,
-            name="change",
-            description="one store change",
-            thread=True,
-            group="store",
-            exit_on_error=False,
-        )
-
-    def _changed(self, result: T, done: Callable[[T], None] | None) -> None:
+    @on(Changed)
+    def _changed(self, message: Changed) -> None:
         self.roster = self.store.roster
-        if done is not None:
-            done(result)
+        if message.request is not None:
+            done, _ = self._follow_ups.pop(message.request)
+            if done is not None:
+                done(message.result)
 
-    def _failed(self, error: CptError, failed: Callable[[CptError], None] | None) -> None:
+    @on(Refused)
+    def _refused(self, message: Refused) -> None:
+        if message.request is None and self.opening is not None:
+            # A damaged record below the first page: nothing was or will be written (keys
+            # stay held). Say so and close, as a damaged store is refused before the screen
+            # opens.
+            self.exit(return_code=REFUSED, message=Text(printable(f"cpt-tui: {message.error}")))
+            return
+        if message.request is None:  # polling: the store as it was stays on screen
+            self.notify(str(message.error), severity="error", timeout=10)
+            return
         self.roster = self.store.roster
+        _, failed = self._follow_ups.pop(message.request)
         if failed is not None:
-            failed(error)
+            failed(message.error)
         else:
-            self.notify(str(error), title="Not saved", severity="error", timeout=10)
+            self.notify(str(message.error), title="Not saved", severity="error", timeout=10)
 
     def _poll_store(self) -> None:
-        if self.opening is not None:
-            return  # polled as usual once every record is checked
+        if self.opening is None:  # polled as usual once every record is checked
+            self._read_others()
 
-        def work() -> None:
-            try:
-                changed = self.store.refresh()
-            except CptError as exc:
-                self.call_from_thread(self.notify, str(exc), severity="error", timeout=10)
-                return
-            if changed:
-                self.call_from_thread(self._changed, None, None)
-
-        self.run_worker(
-            work,
-            name="poll",
-            description="check the store for other instructors' changes",
-            thread=True,
-            group="poll",
-            exclusive=True,
-            exit_on_error=False,
-        )
+    @work(
+        thread=True,
+        name="poll",
+        description="check the store for other instructors' changes",
+        group="poll",
+        exclusive=True,
+        exit_on_error=False,
+    )
+    def _read_others(self) -> None:
+        try:
+            changed = self.store.refresh()
+        except CptError as exc:
+            self.post_message(self.Refused(None, exc))
+            return
+        if changed:
+            self.post_message(self.Changed(None))
 
 
 def _work_out_everyone(roster: Roster) -> None:

@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING, Any, cast
 
 from rich.table import Table
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Checkbox, Input, Label, Static
 
@@ -158,7 +159,31 @@ class ExportScreen(ModalScreen[tuple[Path, bool] | None]):
 
 
 class ImportScreen(ModalScreen[None]):
-    """Pick a CSV; `enter` shows what would change (a dry run), `enter` again imports it."""
+    """Pick a CSV; `enter` shows what would change (a dry run), `enter` again imports it.
+
+    The dry run reads and checks the file in this screen's worker, whose result comes back
+    as a message (`Planned`, `Refused`); the import itself is a store change (`cpt.change`).
+    """
+
+    class Planned(Message, bubble=False):
+        """What checking (a dry run) or importing the chosen file came to."""
+
+        def __init__(
+            self,
+            plan: ImportPlan | DiagnosticsPlan,
+            dry_run: bool,
+            choice: tuple[str, bool],
+            data: bytes,
+        ) -> None:
+            super().__init__()
+            self.plan, self.dry_run, self.choice, self.data = plan, dry_run, choice, data
+
+    class Refused(Message, bubble=False):
+        """The file cannot be read as CSV at all (its line named), or the store refused."""
+
+        def __init__(self, error: CptError) -> None:
+            super().__init__()
+            self.error = error
 
     BINDINGS = [
         Binding("enter", "go", "Check / import", priority=True),
@@ -223,22 +248,39 @@ class ImportScreen(ModalScreen[None]):
             do = self.store.import_diagnostics
         else:
             do = self.store.import_attempts if attempts else self.store.import_roster
-        self.cpt.change(
-            lambda: do(data, dry_run=dry_run),
-            lambda plan: self._show(plan, dry_run, (text, attempts), data),
-            self._refused,
-        )
+        if dry_run:
+            self._check(do, data, (text, attempts))
+            return
 
-    def _refused(self, error: CptError) -> None:
-        self.query_one("#result", Static).update(plain(error, style="bold"))
+        def imported(plan: ImportPlan | DiagnosticsPlan) -> None:
+            self.post_message(self.Planned(plan, False, (text, attempts), data))
 
-    def _show(
+        def refused(error: CptError) -> None:
+            self.post_message(self.Refused(error))
+
+        self.cpt.change(lambda: do(data, dry_run=False), imported, refused)
+
+    @work(thread=True, name="check", description="check a CSV (dry run)", exit_on_error=False)
+    def _check(
         self,
-        plan: ImportPlan | DiagnosticsPlan,
-        dry_run: bool,
-        choice: tuple[str, bool],
+        do: Callable[..., ImportPlan | DiagnosticsPlan],
         data: bytes,
+        choice: tuple[str, bool],
     ) -> None:
+        try:
+            plan = do(data, dry_run=True)
+        except CptError as exc:
+            self.post_message(self.Refused(exc))
+            return
+        self.post_message(self.Planned(plan, True, choice, data))
+
+    @on(Refused)
+    def _refused(self, message: Refused) -> None:
+        self.query_one("#result", Static).update(plain(message.error, style="bold"))
+
+    @on(Planned)
+    def _show(self, message: Planned) -> None:
+        plan, dry_run, choice, data = message.plan, message.dry_run, message.choice, message.data
         result = self.query_one("#result", Static)
         if not plan.ok:
             self.checked = None

@@ -43,14 +43,22 @@ def default_export_name(
     return f"cpt-{kind}-{(today or date.today()).isoformat()}.csv"
 
 
+def _guarded(text: str) -> bool:
+    """Whether the text, past any `'` it starts with, begins like a formula: `=1`, `'=1`."""
+    return text.lstrip("'").startswith(FORMULA_STARTS)
+
+
 def neutralise(text: str) -> str:
-    """A cell a spreadsheet would run as a formula gets a leading `'`."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    """A cell a spreadsheet would run as a formula gets a leading `'`; so does one that
+    already starts with `'` before a formula character (`'=` is written `''=`), so that
+    `unneutralise` gives back exactly what was written."""
+    return "'" + text if _guarded(text) else text
 
 
 def unneutralise(text: str) -> str:
-    """Take off the `'` that `neutralise` put before a formula character."""
-    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text
+    """Take off the `'` that `neutralise` put before a formula character (or before the
+    `'`s of a name that itself began with them)."""
+    return text[1:] if text.startswith("'") and _guarded(text[1:]) else text
 
 
 def _yes(flag: bool) -> str:

@@ -19,7 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .core import labels
-from .core.fees import FeeLine, dollars
+from .core.fees import amounts, dollars
 from .core.models import Student
 from .core.roster import Roster, class_summary, fee_totals
 from .core.text import plain, printable
@@ -71,9 +71,9 @@ def print_report(
     for name in ("Registration", "Assessments", "Supplements", "Total"):
         fees.add_column(name, justify="right")
     for name, line in sections.items():
-        fees.add_row(plain(name or "(none)"), *_amounts(line))
+        fees.add_row(plain(name or "(none)"), *amounts(line))
     fees.add_section()
-    fees.add_row("Class", *_amounts(class_total), style="bold")
+    fees.add_row("Class", *amounts(class_total), style="bold")
     console.print(fees)
     console.print(
         plain(f"{len(students)} students, {summary.certified} with the full CPT."),
@@ -154,7 +154,3 @@ def _write(console: Console, lines: list[str]) -> None:
         rest = lines
     console.file.write("\n".join(rest) + "\n")
     console.file.flush()
-
-
-def _amounts(line: FeeLine) -> list[str]:
-    return [dollars(v) for v in (line.registration, line.assessments, line.supplements, line.total)]

@@ -7,7 +7,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .models import CENT, Attempt, FeeSchedule, Student
+from .catalog import MODULES
+from .models import CENT, Attempt, FeeSchedule, Module, Student
 
 ZERO = Decimal("0.00")
 
@@ -68,6 +69,17 @@ def total(lines: Iterable[FeeLine]) -> FeeLine:
     )
 
 
+def amounts(line: FeeLine) -> list[str]:
+    """Registration, assessments, supplements and total, in dollars: a table's fee cells."""
+    return [dollars(v) for v in (line.registration, line.assessments, line.supplements, line.total)]
+
+
+def planned_modules(modules: Sequence[Module], with_optional: bool) -> int:
+    """The modules a cohort sits: every one the CPT requires, and the optional ones too
+    when chosen."""
+    return sum(1 for m in modules if m.required or with_optional)
+
+
 def retake_rate(attempts: Sequence[Attempt]) -> Decimal:
     """Retakes per first attempt, in percent, one decimal: the class's actual retake rate
     (practice tests are not attempts)."""
@@ -91,8 +103,8 @@ class CohortPlan:
     def __post_init__(self) -> None:
         if self.students < 0:
             raise ValueError("cohort size must not be negative")
-        if not 0 <= self.modules <= 5:
-            raise ValueError("modules must be between 0 and 5")
+        if not 0 <= self.modules <= len(MODULES):
+            raise ValueError(f"modules must be between 0 and {len(MODULES)}")
         if not 0 <= self.retake_rate <= 100:
             raise ValueError("retake rate must be between 0% and 100%")
 

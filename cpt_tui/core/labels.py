@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from . import catalog
-from .models import Attempt, Student, one_decimal
+from .models import Attempt, Module, Student, one_decimal
 from .standing import CptStatus, ModuleStanding, Standing, passes
 
 PASS, FAIL, NOT_ATTEMPTED = "✓", "✗", "·"
@@ -27,6 +26,11 @@ def cpt(st: Standing, today: date) -> str:
     return f"{mark} {st.cpt_expires_on}"
 
 
+def core(st: Standing) -> str:
+    """`3/4`: core modules passed of those the CPT needs."""
+    return f"{st.core_passed}/{st.core_total}"
+
+
 def listed_name(student: Student) -> str:
     """`Last, First`, marked `(dropped)` first so a narrow column still shows it."""
     return ("(dropped) " if student.dropped else "") + student.sort_name
@@ -41,9 +45,9 @@ def optional(ms: ModuleStanding) -> str:
     return "-"
 
 
-def score(attempt: Attempt) -> str:
-    """`64/83 = 77.1%, passed` or `75.96% (typed), not passed`."""
-    module = catalog.module(attempt.module)
+def score(attempt: Attempt, module: Module) -> str:
+    """`64/83 = 77.1%, passed` or `75.96% (typed), not passed`, judged against `module`
+    (the roster's, as every standing is)."""
     result = "passed" if passes(module, attempt.score) else "not passed"
     if attempt.practice:
         result = "practice"

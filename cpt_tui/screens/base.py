@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from textual.screen import Screen
 from textual.widget import Widget
@@ -15,17 +15,24 @@ if TYPE_CHECKING:
     from ..app import CptApp
 
 
-class CptScreen(Screen[None]):
+ResultType = TypeVar("ResultType")
+
+
+class OfCptApp(Screen[ResultType]):
+    """A screen of cpt-tui's app: `cpt` is that app (its store, roster, filter), typed."""
+
+    @property
+    def cpt(self) -> CptApp:
+        return cast("CptApp", self.app)
+
+
+class CptScreen(OfCptApp[None]):
     """A screen over the current roster, narrowed by the shared filter and dropped rule."""
 
     AUTO_FOCUS = "VirtualTable"
 
     _drawn: tuple[object, ...] = ()
     """What the screen showed when last drawn: the roster, filter, dropped rule and day."""
-
-    @property
-    def cpt(self) -> CptApp:
-        return cast("CptApp", self.app)
 
     @property
     def roster(self) -> Roster:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label, Static
 
 from ..core import labels
+from ..core.catalog import RECERTIFICATION_WINDOW_DAYS
 from ..core.fees import dollars
 from ..core.models import RetakePolicy, one_decimal
 from ..core.retakes import eligibility, is_ready, latest_practice
@@ -22,11 +23,12 @@ from ..core.text import plain
 from ..widgets.activities import activities_of
 from ..widgets.key_bar import KeyBar
 from ..widgets.marks import result_style
+from .base import OfCptApp
 from .diagnostics_form import DiagnosticsForm
 from .dialogs import ConfirmScreen
 
 if TYPE_CHECKING:
-    from ..app import CptApp
+    pass
 
 
 def next_sittings(st: Standing, today: date, policies: Sequence[RetakePolicy]) -> str:
@@ -46,7 +48,7 @@ def next_sittings(st: Standing, today: date, policies: Sequence[RetakePolicy]) -
     return " · ".join(parts) or "none left to sit"
 
 
-class StudentDetailScreen(ModalScreen[None]):
+class StudentDetailScreen(OfCptApp[None], ModalScreen[None]):
     """Attempts (delete a wrong one with `d`, `u` undoes), certificates, CPT, activities."""
 
     BINDINGS = [
@@ -60,10 +62,6 @@ class StudentDetailScreen(ModalScreen[None]):
     def __init__(self, student_id: str) -> None:
         super().__init__()
         self.student_id = student_id
-
-    @property
-    def cpt(self) -> CptApp:
-        return cast("CptApp", self.app)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog detail"):
@@ -97,7 +95,7 @@ class StudentDetailScreen(ModalScreen[None]):
         if st.cpt_certified_on:
             cpt = f"CPT 4.0 since {st.cpt_certified_on}, expires {st.cpt_expires_on}"
             if status is CptStatus.EXPIRING:
-                cpt += "  ! RENEW: expires within 90 days"
+                cpt += f"  ! RENEW: expires within {RECERTIFICATION_WINDOW_DAYS} days"
             elif status is CptStatus.EXPIRED:
                 cpt += "  ✗ EXPIRED"
         else:
@@ -161,10 +159,12 @@ class StudentDetailScreen(ModalScreen[None]):
             self.notify("No attempts to delete", severity="warning")
             return
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or ""
-        attempt = next(a for a in self.cpt.roster.attempts if a.attempt_id == key)
+        roster = self.cpt.roster
+        attempt = next(a for a in roster.attempts if a.attempt_id == key)
+        module = next(m for m in roster.modules if m.key == attempt.module)
         question = (
             f"Delete the {attempt.module} attempt of {attempt.taken_on} "
-            f"({labels.score(attempt)})? u undoes it."
+            f"({labels.score(attempt, module)})? u undoes it."
         )
 
         def confirmed(ok: bool | None) -> None:

@@ -39,7 +39,7 @@ class DiagnosticsForm(ModalScreen[dict[int, int] | None]):
                 plain(f"Diagnostic report: {self.student.full_name}, {m.name}"), classes="title"
             )
             yield Static(
-                f"Assessment of {a.taken_on}: {labels.score(a)}. Percent correct per key work "
+                f"Assessment of {a.taken_on}: {labels.score(a, m)}. Percent correct per key work "
                 "activity, 0 to 100; leave empty what the report does not give.",
                 classes="facts",
             )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 from rich.text import Text
@@ -23,9 +23,9 @@ from ..core.text import plain
 from ..widgets.field_error import FieldError
 from ..widgets.safe_input import SafeInput
 from ..widgets.tick import Tick
+from .base import OfCptApp
 
 if TYPE_CHECKING:
-    from ..app import CptApp
     from ..store import Store
 
 MIN_SIZE = (64, 20)
@@ -158,7 +158,7 @@ class ExportScreen(ModalScreen[tuple[Path, bool] | None]):
         self.dismiss(None)
 
 
-class ImportScreen(ModalScreen[None]):
+class ImportScreen(OfCptApp[None], ModalScreen[None]):
     """Pick a CSV; `enter` shows what would change (a dry run), `enter` again imports it.
 
     The dry run reads and checks the file in this screen's worker, whose result comes back
@@ -199,10 +199,6 @@ class ImportScreen(ModalScreen[None]):
         self.checked_bytes = b""
         """The file as its dry run read it: what `enter` imports, whatever the file holds
         by then (a file changed after the check is never imported unchecked)."""
-
-    @property
-    def cpt(self) -> CptApp:
-        return cast("CptApp", self.app)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):

@@ -13,7 +13,16 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import ContentSwitcher, Header, Input, Label, Static
 
 from ..core import labels
-from ..core.fees import CohortPlan, FeeLine, dollars, plan_cost, retake_rate, total
+from ..core.fees import (
+    CohortPlan,
+    FeeLine,
+    amounts,
+    dollars,
+    plan_cost,
+    planned_modules,
+    retake_rate,
+    total,
+)
 from ..core.models import FeeSchedule
 from ..core.parse import parse_percent, parse_whole
 from ..core.text import plain
@@ -54,16 +63,12 @@ def totals_table(sections: dict[str, FeeLine], overall: FeeLine, count: int) -> 
     else:
         rest = []
     for name in names:
-        table.add_row(plain(name) if name else "(none)", *_amounts(sections[name]))
+        table.add_row(plain(name) if name else "(none)", *amounts(sections[name]))
     if rest:
         more = total(sections[name] for name in rest)
-        table.add_row(f"{len(rest)} more sections", *_amounts(more), style="dim")
-    table.add_row(Text(f"{count:,} shown", style="bold"), *_amounts(overall), style="bold")
+        table.add_row(f"{len(rest)} more sections", *amounts(more), style="dim")
+    table.add_row(Text(f"{count:,} shown", style="bold"), *amounts(overall), style="bold")
     return table
-
-
-def _amounts(line: FeeLine) -> list[str]:
-    return [dollars(v) for v in (line.registration, line.assessments, line.supplements, line.total)]
 
 
 def schedule_line(schedule: FeeSchedule) -> str:
@@ -178,8 +183,7 @@ class FeesScreen(CptScreen):
             rate_error.show(str(exc))
         if size is None or rate is None:
             return None
-        core = sum(1 for m in self.roster.modules if m.required)
-        modules = core + (1 if self.query_one("#green", Tick).value else 0)
+        modules = planned_modules(self.roster.modules, self.query_one("#green", Tick).value)
         return CohortPlan(size, modules, self.query_one("#supplements", Tick).value, rate)
 
     @on(Input.Changed, "#planner Input")

@@ -153,7 +153,7 @@ class ProgressScreen(CptScreen):
                 lambda attempt: self.notify(
                     printable(
                         f"Recorded {what}{student.full_name}, {module.short}: "
-                        f"{labels.score(attempt)}"
+                        f"{labels.score(attempt, module)}"
                     ),
                     markup=False,
                 ),

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
-from fractions import Fraction
 
 from textual import on
 from textual.app import ComposeResult
@@ -17,7 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from ..core.catalog import DEFAULT_RETAKE_POLICY
-from ..core.models import Module, RetakePolicy, Student, one_decimal
+from ..core.models import Module, RetakePolicy, Student, exact_score, one_decimal
 from ..core.parse import parse_date, parse_score
 from ..core.retakes import eligibility, is_ready, latest_practice, policy_on, ready_mark
 from ..core.standing import ModuleStanding, module_standing, passes
@@ -106,11 +105,7 @@ class RecordScreen(ModalScreen[Recorded | None]):
         except ValueError:
             verdict.show("")
             return
-        exact = (
-            Fraction(correct * 100, self.module.questions)
-            if correct is not None
-            else Fraction(percent or 0)
-        )
+        exact = exact_score(correct, self.module.questions, percent)
         result = "PASSES" if passes(self.module, exact) else "does not pass"
         shown = f"{correct}/{self.module.questions} = " if correct is not None else ""
         verdict.show(f"{shown}{one_decimal(exact)}%: {result} (needs {self.module.pass_mark}%)")

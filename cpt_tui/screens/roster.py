@@ -59,7 +59,7 @@ COLUMNS = (
     Column("Section", lambda r, s, d: s.section, lambda r, s: s.section.casefold()),
     Column(
         "Core",
-        lambda r, s, d: f"{r.standings[s.student_id].core_passed}/4",
+        lambda r, s, d: labels.core(r.standings[s.student_id]),
         lambda r, s: r.standings[s.student_id].core_passed,
         width=4,
     ),

@@ -68,12 +68,14 @@ def print_report(
     sections, class_total = fee_totals(roster, students)
     fees = Table(title="Fees", title_justify="left")
     fees.add_column("Section")
-    for name in ("Registration", "Assessments", "Supplements", "Total"):
+    renewals = bool(class_total.recertification)  # a column only where a renewal is charged
+    titles = ["Registration", "Assessments", "Supplements", "Total"]
+    for name in titles[:3] + ["Renewals"] * renewals + titles[3:]:
         fees.add_column(name, justify="right")
     for name, line in sections.items():
-        fees.add_row(plain(name or "(none)"), *amounts(line))
+        fees.add_row(plain(name or "(none)"), *amounts(line, renewals))
     fees.add_section()
-    fees.add_row("Class", *amounts(class_total), style="bold")
+    fees.add_row("Class", *amounts(class_total, renewals), style="bold")
     console.print(fees)
     console.print(
         plain(f"{len(students)} students, {summary.certified} with the full CPT."),

@@ -219,7 +219,7 @@ def test_a_graduation_year_out_of_reason_is_refused(typed: str) -> None:
     with pytest.raises(ValidationError) as refused:
         form.to_student(None, catalog.DEFAULT_FEES)
     assert explain(refused.value)["grad_year"] == (
-        "graduation year must be a four-digit year from 1940 to 2100"
+        "graduation year must be a four-digit year, 1940 to 2100"
     )
 
 

@@ -101,6 +101,10 @@ class TestProgress:
         """Dana Kowalski's detail: CPT expiring (`!`), certificates, fees, four attempts; under
         them each module's heading and her weakest activities from its report (percent, `!`
         below the pass mark, number and name), weakest first."""
+
+        """Dana Kowalski's detail: the CPT flagged `! RENEW`, "100 of 100 points since
+        2021-12-16 · can renew now: R", her five credentials (Cert. no. and Verified: the CPT
+        verified 2022-01-10 by demo), her attempts, and c, p, R in the footer."""
         assert snap_compare(demo_app, terminal_size=SIZE, run_before=steps("2", "j", "enter"))
 
 
@@ -177,6 +181,41 @@ class TestDiagnostics:
         field 1, and the enter/escape/tab hint, all inside 80x24."""
         run = steps("2", *["j"] * 9, "enter", "a")
         assert snap_compare(demo_app, terminal_size=SIZE, run_before=run)
+
+
+class TestAfterTheCourse:
+    def test_renewal_confirmation(self, snap_compare: Snap, demo_app: CptApp) -> None:
+        """`R` asks first: renew today (2026-11-21), new expiry 2031-12-16, the $75.00 fee."""
+        run = steps("2", "j", "enter", "R")
+        assert snap_compare(demo_app, terminal_size=SIZE, run_before=run)
+
+    def test_fees_after_a_renewal(self, snap_compare: Snap, demo_app: CptApp) -> None:
+        """Fees once a CPT is renewed: a Renewals column ($75.00 for Kowalski) still within
+        80 columns, and in the totals; the schedule line names the CPT renewal fee."""
+        renew = steps("2", "j", "enter", "R", "y", "escape", "3")
+
+        async def run(pilot: Pilot[None]) -> None:
+            await renew(pilot)
+            pilot.app.clear_notifications()  # its toast would time out mid-run on a slow day
+            await pilot.pause()
+
+        assert snap_compare(demo_app, terminal_size=SIZE, run_before=run)
+
+    def test_credential_dialog(self, snap_compare: Snap, demo_app: CptApp) -> None:
+        """`c` on Kowalski's Safety certificate: earned 2021-09-16, not verified yet; the
+        certificate number field focused, verified on today (2026-11-21) ready."""
+        run = steps("2", "j", "enter", "c")
+        assert snap_compare(demo_app, terminal_size=SIZE, run_before=run)
+
+    def test_points_dialog_with_refusals(self, snap_compare: Snap, demo_app: CptApp) -> None:
+        """`p` with 0 points and an ambiguous category `e`: each reason under its field."""
+        run = steps("2", "enter", "p", ("type", "0"), "tab", ("type", "e"), "enter")
+        assert snap_compare(demo_app, terminal_size=SIZE, run_before=run)
+
+    def test_verification_queue(self, snap_compare: Snap, demo_app: CptApp) -> None:
+        """`c` on the roster: 57 credentials to verify, by last name (Chen's three first),
+        the filter line above, and c / a / esc in the footer."""
+        assert snap_compare(demo_app, terminal_size=SIZE, run_before=steps("c"))
 
 
 def test_every_snapshot_says_what_its_picture_must_show() -> None:

@@ -69,9 +69,13 @@ def total(lines: Iterable[FeeLine]) -> FeeLine:
     )
 
 
-def amounts(line: FeeLine) -> list[str]:
-    """Registration, assessments, supplements and total, in dollars: a table's fee cells."""
-    return [dollars(v) for v in (line.registration, line.assessments, line.supplements, line.total)]
+def amounts(line: FeeLine, renewals: bool = False) -> list[str]:
+    """Registration, assessments, supplements (then CPT renewals, when asked) and total, in
+    dollars: a table's fee cells."""
+    figures = [line.registration, line.assessments, line.supplements, line.total]
+    if renewals:
+        figures.insert(3, line.recertification)
+    return [dollars(v) for v in figures]
 
 
 def planned_modules(modules: Sequence[Module], with_optional: bool) -> int:

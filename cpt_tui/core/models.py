@@ -288,7 +288,7 @@ class StudentForm(BaseModel):
         )
 
 
-GRAD_YEAR_REASON = f"must be a four-digit year from {GRAD_YEARS[0]} to {GRAD_YEARS[1]}"
+GRAD_YEAR_REASON = f"must be a four-digit year, {GRAD_YEARS[0]} to {GRAD_YEARS[1]}"
 
 
 def grad_year(text: str) -> int | None:

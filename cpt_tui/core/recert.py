@@ -124,9 +124,13 @@ def renewed(st: Standing, on: date, schedule: FeeSchedule) -> Student:
 
 
 def find_category(text: str) -> str | None:
-    """A points category by its key (`education`) or its description, in any case."""
+    """A points category by its key (`education`), its description, or the start of its
+    key when only one begins so (`ed`, `c`); None when unknown or ambiguous (`e`)."""
     folded = text.strip().casefold()
+    if not folded:
+        return None
     for key, description in POINTS_CATEGORIES.items():
         if folded in (key, description.casefold()):
             return key
-    return None
+    starting = [key for key in POINTS_CATEGORIES if key.startswith(folded)]
+    return starting[0] if len(starting) == 1 else None

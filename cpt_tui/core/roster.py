@@ -282,7 +282,11 @@ class Tally:
             many, fees = sections.get(student.section, (0, _NO_FEES))
             if sign < 0:
                 line = FeeLine(
-                    -line.registration, -line.assessments, -line.supplements, -line.attempts
+                    -line.registration,
+                    -line.assessments,
+                    -line.supplements,
+                    -line.attempts,
+                    -line.recertification,
                 )
             if many + sign:
                 sections[student.section] = (many + sign, fees + line)

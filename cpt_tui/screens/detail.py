@@ -15,15 +15,24 @@ from textual.widgets import DataTable, Label, Static
 
 from ..core import labels
 from ..core.catalog import RECERTIFICATION_WINDOW_DAYS
+from ..core.credentials import credentials_of
 from ..core.fees import dollars
-from ..core.models import RetakePolicy, one_decimal
+from ..core.models import PointsEntry, RetakePolicy, one_decimal
+from ..core.recert import recertification
 from ..core.retakes import eligibility, is_ready, latest_practice
-from ..core.standing import CptStatus, Standing, passes
+from ..core.standing import CptStatus, Standing, expires_on, passes
 from ..core.text import plain
 from ..widgets.activities import activities_of
 from ..widgets.key_bar import KeyBar
 from ..widgets.marks import result_style
 from .base import OfCptApp
+from .credentials import (
+    CREDENTIAL_COLUMNS,
+    PointsScreen,
+    recert_line,
+    record_credential,
+    show_credentials,
+)
 from .diagnostics_form import DiagnosticsForm
 from .dialogs import ConfirmScreen
 
@@ -49,11 +58,15 @@ def next_sittings(st: Standing, today: date, policies: Sequence[RetakePolicy]) -
 
 
 class StudentDetailScreen(OfCptApp[None], ModalScreen[None]):
-    """Attempts (delete a wrong one with `d`, `u` undoes), certificates, CPT, activities."""
+    """Attempts (delete a wrong one with `d`, `u` undoes), each credential with its certificate
+    number and verification (`c`), recertification points (`p`) and renewal (`R`), activities."""
 
     BINDINGS = [
         Binding("d", "delete_attempt", "Delete attempt"),
         Binding("a", "diagnostics", "Diagnostics"),
+        Binding("c", "record_credential", "Certificate no."),
+        Binding("p", "add_points", "Add points"),
+        Binding("R", "renew", "Renew CPT", key_display="R"),
         Binding("u", "undo", "Undo"),
         Binding("escape,q", "close", "Close"),
     ]
@@ -67,6 +80,8 @@ class StudentDetailScreen(OfCptApp[None], ModalScreen[None]):
         with Vertical(classes="dialog detail"):
             yield Label("", id="detail-title", classes="title")
             yield Static("", id="credentials")
+            held: DataTable[str | Text] = DataTable(id="credential-list", cursor_type="row")
+            yield held
             table: DataTable[str | Text] = DataTable(id="attempts", cursor_type="row")
             yield table
             with VerticalScroll(id="activities-box"):
@@ -76,7 +91,9 @@ class StudentDetailScreen(OfCptApp[None], ModalScreen[None]):
     def on_mount(self) -> None:
         table = self.query_one("#attempts", DataTable)
         table.add_columns("Date", "Module", "Score", "%", "Result", Text("Fee", justify="right"))
+        self.query_one("#credential-list", DataTable).add_columns(*CREDENTIAL_COLUMNS)
         self.watch(self.app, "roster", self.update_view)
+        table.focus()
 
     def update_view(self) -> None:
         roster = self.cpt.roster
@@ -100,22 +117,21 @@ class StudentDetailScreen(OfCptApp[None], ModalScreen[None]):
                 cpt += "  ✗ EXPIRED"
         else:
             cpt = f"No CPT yet: {st.core_passed} of {st.core_total} core modules passed"
-        earned = " · ".join(
-            f"{ms.module.short} {ms.passed_on}" for ms in st.modules.values() if ms.passed_on
-        )
         fees = roster.fee_lines[self.student_id]
+        renewals = f" + renewals {dollars(fees.recertification)}" if fees.recertification else ""
         self.query_one("#credentials", Static).update(
             Text.assemble(
                 (cpt, "bold"),
-                "\nCertificates: ",
-                earned or "none yet",
+                "\n",
+                recert_line(st, today),
                 f"\nFees: {dollars(fees.total)} = registration {dollars(fees.registration)}"
                 f" + {fees.attempts} attempts {dollars(fees.assessments)}"
-                f" + supplements {dollars(fees.supplements)}",
+                f" + supplements {dollars(fees.supplements)}{renewals}",
                 "\nNext sittings: ",
                 next_sittings(st, today, roster.retake_policies),
             )
         )
+        show_credentials(self.query_one("#credential-list", DataTable), st)
 
         table = self.query_one("#attempts", DataTable)
         row = table.cursor_row
@@ -204,6 +220,53 @@ class StudentDetailScreen(OfCptApp[None], ModalScreen[None]):
             )
 
         self.app.push_screen(DiagnosticsForm(student, module, attempt), save)
+
+    def action_record_credential(self) -> None:
+        table = self.query_one("#credential-list", DataTable)
+        held = {c.key: c for c in credentials_of(self.cpt.roster.standings[self.student_id])}
+        if not held:
+            self.notify("No credential earned yet", severity="warning")
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or ""
+        record_credential(self.cpt, held.get(key) or next(iter(held.values())))
+
+    def action_add_points(self) -> None:
+        st = self.cpt.roster.standings[self.student_id]
+        if st.cpt_certified_on is None:
+            self.notify("Points count toward a CPT's renewal: no CPT yet", severity="warning")
+            return
+
+        def save(entry: PointsEntry | None) -> None:
+            if entry is not None:
+                self.cpt.change(
+                    lambda: self.cpt.store.add_points(self.student_id, entry),
+                    lambda _: self.notify(f"Added {entry.points} points ({entry.category})"),
+                )
+
+        self.app.push_screen(PointsScreen(st.student, self.cpt.store.today()), save)
+
+    def action_renew(self) -> None:
+        today = self.cpt.store.today()
+        st = self.cpt.roster.standings[self.student_id]
+        status = recertification(st, today)
+        if status is None or not status.can_renew:
+            reasons = status.reasons if status else ["no CPT to renew"]
+            self.notify("Cannot renew: " + "; ".join(reasons), severity="error", timeout=10)
+            return
+        fee = self.cpt.roster.fees.recertification
+        question = (
+            f"Renew {st.student.full_name}'s CPT today ({today})? It will expire on "
+            f"{expires_on(status.expires_on)}; the {dollars(fee)} recertification fee is charged."
+        )
+
+        def confirmed(ok: bool | None) -> None:
+            if ok:
+                self.cpt.change(
+                    lambda: self.cpt.store.recertify(self.student_id, today),
+                    lambda _: self.notify("CPT renewed; u undoes it"),
+                )
+
+        self.app.push_screen(ConfirmScreen(question, yes="Renew"), confirmed)
 
     def action_undo(self) -> None:
         self.cpt.action_undo()

@@ -1,4 +1,4 @@
-"""Edit the fee schedule: three amounts that apply from now on, never to what is recorded."""
+"""Edit the fee schedule: amounts that apply from now on, never to what is recorded."""
 
 from __future__ import annotations
 
@@ -19,11 +19,15 @@ FIELDS = (
     ("registration", "Registration"),
     ("assessment", "Assessment"),
     ("supplement", "Supplement"),
+    ("recertification", "CPT renewal"),
 )
+Fees = tuple[Decimal, Decimal, Decimal, Decimal]
+"""Registration, assessment, supplement and recertification, in that order."""
 
 
-class FeeScheduleScreen(ModalScreen[tuple[Decimal, Decimal, Decimal] | None]):
-    """`enter` saves the three fees; each attempt and supplement keeps the fee it was charged."""
+class FeeScheduleScreen(ModalScreen[Fees | None]):
+    """`enter` saves the fees; each attempt, supplement and renewal keeps the fee it was
+    charged."""
 
     BINDINGS = [
         Binding("enter", "save", "Save", priority=True),
@@ -65,7 +69,7 @@ class FeeScheduleScreen(ModalScreen[tuple[Decimal, Decimal, Decimal] | None]):
             except ValueError as exc:
                 error.show(str(exc))
         if len(amounts) == len(FIELDS):
-            self.dismiss((amounts[0], amounts[1], amounts[2]))
+            self.dismiss((amounts[0], amounts[1], amounts[2], amounts[3]))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

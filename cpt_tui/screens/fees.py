@@ -43,6 +43,17 @@ COLUMNS = [
     Column("Supplements", 11, right=True),
     Column("Total", 9, right=True),
 ]
+WITH_RENEWALS = [
+    Column("ID", 7),
+    Column("Name", 12),
+    Column("Section", 7),
+    Column("Reg.", 6, right=True),
+    Column("Assessments", 11, right=True),
+    Column("Supplements", 11, right=True),
+    Column("Renewals", 8, right=True),
+    Column("Total", 9, right=True),
+]
+"""While a student shown has renewed a CPT: its fees in a column, the whole still 80 wide."""
 
 
 SECTIONS_LISTED = 5
@@ -55,7 +66,11 @@ def totals_table(sections: dict[str, FeeLine], overall: FeeLine, count: int) -> 
     """Subtotals per section and the total of the students shown."""
     table = Table(box=None, padding=(0, 1), show_edge=False, expand=True)
     table.add_column("Section", no_wrap=True)
-    for title in ("Registration", "Assessments", "Supplements", "Total"):
+    titles = ["Registration", "Assessments", "Supplements", "Total"]
+    renewals = bool(overall.recertification)
+    if renewals:
+        titles.insert(3, "Renewals")
+    for title in titles:
         table.add_column(title, justify="right", no_wrap=True)
     names = list(sections)
     if len(names) > SECTIONS_LISTED:
@@ -63,11 +78,11 @@ def totals_table(sections: dict[str, FeeLine], overall: FeeLine, count: int) -> 
     else:
         rest = []
     for name in names:
-        table.add_row(plain(name) if name else "(none)", *amounts(sections[name]))
+        table.add_row(plain(name) if name else "(none)", *amounts(sections[name], renewals))
     if rest:
         more = total(sections[name] for name in rest)
-        table.add_row(f"{len(rest)} more sections", *amounts(more), style="dim")
-    table.add_row(Text(f"{count:,} shown", style="bold"), *amounts(overall), style="bold")
+        table.add_row(f"{len(rest)} more sections", *amounts(more, renewals), style="dim")
+    table.add_row(Text(f"{count:,} shown", style="bold"), *amounts(overall, renewals), style="bold")
     return table
 
 
@@ -75,7 +90,8 @@ def schedule_line(schedule: FeeSchedule) -> str:
     return (
         f"Fees now: registration {dollars(schedule.registration)} once, assessment "
         f"{dollars(schedule.assessment)} each attempt, supplement {dollars(schedule.supplement)} "
-        f"each (since {schedule.effective_from:%Y-%m-%d})  ·  f edits"
+        f"each, CPT renewal {dollars(schedule.recertification)} "
+        f"(since {schedule.effective_from:%Y-%m-%d})  ·  f edits"
     )
 
 
@@ -129,6 +145,11 @@ class FeesScreen(CptScreen):
         roster = self.roster
         students = self.visible_students()
 
+        sections, overall = roster.fee_totals(
+            show_dropped=self.cpt.show_dropped, text=self.cpt.filter_text
+        )
+        renewals = bool(overall.recertification)
+
         def cells(student_id: str) -> list[str]:
             s, line = roster.by_id[student_id], roster.fee_lines[student_id]
             return [
@@ -138,13 +159,14 @@ class FeesScreen(CptScreen):
                 dollars(line.registration),
                 f"{dollars(line.assessments)} ({line.attempts})",
                 dollars(line.supplements),
+                *([dollars(line.recertification)] if renewals else []),
                 dollars(line.total),
             ]
 
+        columns = WITH_RENEWALS if renewals else COLUMNS
+        if self.table.columns != columns:
+            self.table.columns = list(columns)
         self.table.show([s.student_id for s in students], cells, keep=self.table.cursor_key)
-        sections, overall = roster.fee_totals(
-            show_dropped=self.cpt.show_dropped, text=self.cpt.filter_text
-        )
         shown = (sections, overall, len(students))
         if shown != self._totals:  # a layout of the screen only when its lines change
             lines = min(len(sections), SECTIONS_LISTED)
@@ -229,7 +251,7 @@ class FeesScreen(CptScreen):
     def action_edit_fees(self) -> None:
         from .fee_schedule import FeeScheduleScreen
 
-        def save(amounts: tuple[Decimal, Decimal, Decimal] | None) -> None:
+        def save(amounts: tuple[Decimal, Decimal, Decimal, Decimal] | None) -> None:
             if amounts is not None:
                 self.cpt.change(
                     lambda: self.cpt.store.set_fees(*amounts),

@@ -93,6 +93,7 @@ class RosterScreen(CptScreen):
         Binding("d", "delete", "Delete"),
         Binding("s", "sort", "Sort"),
         Binding("S", "reverse", "Reverse sort", key_display="S"),
+        Binding("c", "verification_queue", "Credentials to verify"),
     ]
     """Keys of the roster screen (and enter edits, as e does)."""
 
@@ -201,6 +202,11 @@ class RosterScreen(CptScreen):
         self.update_view(select=student.student_id)
         verb = "Added" if original is None else "Saved"
         self.notify(f"{verb} {student.full_name} ({student.student_id})")
+
+    def action_verification_queue(self) -> None:
+        from .credentials import VerificationQueueScreen
+
+        self.app.push_screen(VerificationQueueScreen())
 
     def action_delete(self) -> None:
         student = self.current_student()

@@ -25,6 +25,9 @@ TEXT_FIELDS = (
     ("section", "Section"),
     ("term", "Term"),
 )
+REPORT_FIELDS = (("state_id", "State ID"), ("grad_year", "Grad. year"))
+"""For the state's credential report; after the boxes, so the tab order above stays."""
+ALL_FIELDS = TEXT_FIELDS + REPORT_FIELDS
 FLAGS = (("registered", "Registered with MSSC"), ("dropped", "Dropped (left the course)"))
 
 
@@ -47,21 +50,25 @@ class StudentFormScreen(ModalScreen[StudentForm | None]):
         title = f"Edit {self.original.full_name}" if self.original else "Add a student"
         with Vertical(classes="dialog form"):
             yield Label(plain(title), classes="title")
-            for name, label in TEXT_FIELDS:
-                with Horizontal(classes="field"):
-                    yield Label(label, classes="label")
-                    yield SafeInput(str(getattr(form, name)), id=name, classes="compact")
-                yield FieldError(id=f"{name}-error")
+            yield from self._fields(form, TEXT_FIELDS)
             for name, label in FLAGS:
                 yield Tick(label, bool(getattr(form, name)), id=name)
+            yield from self._fields(form, REPORT_FIELDS)
             yield Static("enter saves    escape cancels    tab next field", classes="hint")
+
+    def _fields(self, form: StudentForm, fields: tuple[tuple[str, str], ...]) -> ComposeResult:
+        for name, label in fields:
+            with Horizontal(classes="field"):
+                yield Label(label, classes="label")
+                yield SafeInput(str(getattr(form, name)), id=name, classes="compact")
+            yield FieldError(id=f"{name}-error")
 
     def on_mount(self) -> None:
         self.query_one("#student_id", Input).focus()
 
     def read_form(self) -> StudentForm:
         values: dict[str, str | bool] = {
-            n: self.query_one(f"#{n}", Input).value for n, _ in TEXT_FIELDS
+            n: self.query_one(f"#{n}", Input).value for n, _ in ALL_FIELDS
         }
         values |= {n: self.query_one(f"#{n}", Tick).value for n, _ in FLAGS}
         return StudentForm.model_validate(values)
@@ -82,11 +89,11 @@ class StudentFormScreen(ModalScreen[StudentForm | None]):
     def action_save(self) -> None:
         form = self.read_form()
         reasons = self.problems(form)
-        for name, _ in TEXT_FIELDS:
+        for name, _ in ALL_FIELDS:
             self.query_one(f"#{name}-error", FieldError).show(reasons.get(name, ""))
             self.query_one(f"#{name}", Input).set_class(name in reasons, "-invalid")
         if reasons:
-            first = next(n for n, _ in TEXT_FIELDS if n in reasons)
+            first = next(n for n, _ in ALL_FIELDS if n in reasons)
             self.query_one(f"#{first}", Input).focus()
             return
         self.dismiss(form)

@@ -1,0 +1,374 @@
+"""After the course: a credential's certificate number and verification, recertification
+points, and the verification queue (every credential earned and not yet verified)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, cast
+
+from pydantic import ValidationError
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Input, Label, Static
+
+from ..core.catalog import CPT_CREDENTIAL, POINTS_CATEGORIES, RECERTIFICATION_POINTS
+from ..core.credentials import Credential, credentials_of
+from ..core.models import MAX_ENTRY_POINTS, CredentialNote, PointsEntry, Student
+from ..core.parse import explain, parse_date, parse_whole
+from ..core.recert import find_category, recertification
+from ..core.standing import Standing
+from ..core.text import plain
+from ..widgets.field_error import FieldError
+from ..widgets.key_bar import KeyBar
+from ..widgets.safe_input import SafeInput
+from ..widgets.virtual_table import Column, VirtualTable
+
+if TYPE_CHECKING:
+    from ..app import CptApp
+
+Noted = tuple[str, date | None]
+"""(certificate number, verified on): what the credential dialog returns."""
+
+
+def verification(note: CredentialNote) -> str:
+    """`2026-11-18 by ms.k`, or `not yet`."""
+    if note.verified_on is None:
+        return "not yet"
+    return f"{note.verified_on} by {note.verified_by or '?'}"
+
+
+CREDENTIAL_COLUMNS = ("Credential", "Earned", "Expires", "Cert. no.", "Verified")
+
+
+def show_credentials(table: DataTable[str | Text], st: Standing) -> None:
+    """Each credential the student earned, with its certificate number and verification."""
+    row = table.cursor_row
+    table.clear()
+    for c in credentials_of(st):
+        table.add_row(
+            short_name(c, st),
+            c.earned_on.isoformat(),
+            c.expires_on.isoformat() if c.expires_on else "",
+            plain(c.note.certificate_number or "-"),
+            plain(verification(c.note)),
+            key=c.key,
+        )
+    if table.row_count:
+        table.move_cursor(row=min(row, table.row_count - 1))
+
+
+def short_name(c: Credential, st: Standing) -> str:
+    """`Safety`, `Maint.`, `CPT 4.0`: a credential's name in a narrow column."""
+    if c.key == CPT_CREDENTIAL:
+        return "CPT 4.0"
+    return st.modules[c.key].module.short
+
+
+def recert_line(st: Standing, today: date) -> Text:
+    """Where a CPT holder stands for renewal, in one line; for others what counts."""
+    status = recertification(st, today)
+    if status is None:
+        return Text("Renewal: only a CPT holder collects recertification points")
+    head = f"Renewal: {status.points} of {RECERTIFICATION_POINTS} points since {status.valid_from}"
+    if status.can_renew:
+        return Text.assemble(head, " · ", ("can renew now: R", "bold"))
+    if status.expired:
+        return Text(f"{head} · expired on {status.expires_on}: too late to renew")
+    more = [f"opens {status.opens_on}"] if status.on < status.opens_on else []
+    more += [f"{status.points_short} to go"] if status.points_short else []
+    return Text(" · ".join([head, *more]))
+
+
+class CredentialScreen(ModalScreen[Noted | None]):
+    """One credential: the certificate number MSSC printed, and the day it was verified
+    against MSSC's records (by this account); `enter` saves."""
+
+    BINDINGS = [
+        Binding("enter", "save", "Save", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+    """Keys of the credential dialog (tab moves to the date)."""
+
+    def __init__(self, credential: Credential, today: date) -> None:
+        super().__init__()
+        self.credential, self.today = credential, today
+
+    def compose(self) -> ComposeResult:
+        c, note = self.credential, self.credential.note
+        verified = note.verified_on or self.today
+        with Vertical(classes="dialog"):
+            yield Label(plain(f"{c.name}: {c.student.full_name}"), classes="title")
+            earned = f"Earned {c.earned_on}" + (f", expires {c.expires_on}" if c.expires_on else "")
+            yield Static(f"{earned}. Verified: {verification(note)}.", id="credential-facts")
+            with Horizontal(classes="field"):
+                yield Label("Cert. no.", classes="label")
+                yield SafeInput(
+                    note.certificate_number,
+                    placeholder="as printed, e.g. CPT4-2611-20450",
+                    id="number",
+                    classes="compact",
+                )
+            yield FieldError(id="number-error")
+            with Horizontal(classes="field"):
+                yield Label("Verified on", classes="label")
+                yield SafeInput(verified.isoformat(), id="verified", classes="compact")
+            yield FieldError(id="verified-error")
+            yield Static(
+                "Verified on: the day you found it in MSSC's records; empty: not yet.",
+                classes="hint",
+            )
+            yield Static("enter saves    escape cancels    tab to the date", classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#number", Input).focus()
+
+    def action_save(self) -> None:
+        number = self.query_one("#number", Input).value.strip()
+        number_error = self.query_one("#number-error", FieldError)
+        date_error = self.query_one("#verified-error", FieldError)
+        ok = True
+        try:
+            CredentialNote(certificate_number=number)
+            number_error.show("")
+        except ValidationError as exc:
+            number_error.show("; ".join(explain(exc).values()))
+            ok = False
+        text = self.query_one("#verified", Input).value.strip()
+        verified_on: date | None = None
+        try:
+            verified_on = parse_date(text, self.today) if text else None
+            if verified_on is not None and verified_on < self.credential.earned_on:
+                raise ValueError(f"before it was earned on {self.credential.earned_on}")
+            if verified_on is None and self.credential.verified:
+                raise ValueError("a verification stays recorded (u undoes a mistake)")
+            date_error.show("")
+        except ValueError as exc:
+            date_error.show(str(exc))
+            ok = False
+        if ok:
+            self.dismiss((number, verified_on))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class PointsScreen(ModalScreen[PointsEntry | None]):
+    """One recertification points entry: date, category, whole points, a note."""
+
+    BINDINGS = [
+        Binding("enter", "save", "Save", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+    """Keys of the points dialog (tab moves between fields)."""
+
+    FIELDS = (
+        ("points", "Points", ""),
+        ("category", "Category", "education, certification, employment or other"),
+        ("earned_on", "Date", ""),
+        ("note", "Note", "what it was (course, employer, certificate)"),
+    )
+
+    def __init__(self, student: Student, today: date) -> None:
+        super().__init__()
+        self.student, self.today = student, today
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(plain(f"Recertification points: {self.student.full_name}"), classes="title")
+            for name, label, placeholder in self.FIELDS:
+                value = self.today.isoformat() if name == "earned_on" else ""
+                with Horizontal(classes="field"):
+                    yield Label(label, classes="label")
+                    yield SafeInput(value, placeholder=placeholder, id=name, classes="compact")
+                yield FieldError(id=f"{name}-error")
+            categories = "; ".join(f"{k}: {v}" for k, v in POINTS_CATEGORIES.items())
+            yield Static(f"Categories (the first letters do): {categories}.", classes="hint")
+            yield Static("enter saves    escape cancels    tab next field", classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#points", Input).focus()
+
+    def _value(self, name: str) -> str:
+        return self.query_one(f"#{name}", Input).value
+
+    def action_save(self) -> None:
+        found: dict[str, object] = {}
+        errors: dict[str, str] = {}
+        try:
+            found["points"] = parse_whole(
+                self._value("points"), "points", low=1, high=MAX_ENTRY_POINTS
+            )
+        except ValueError as exc:
+            errors["points"] = str(exc)
+        category = find_category(self._value("category"))
+        if category is None:
+            errors["category"] = "type education, certification, employment or other"
+        found["category"] = category
+        try:
+            found["earned_on"] = parse_date(self._value("earned_on"), self.today)
+        except ValueError as exc:
+            errors["earned_on"] = str(exc)
+        found["note"] = self._value("note").strip()
+        entry = None
+        if not errors:
+            try:
+                entry = PointsEntry.model_validate(found)
+            except ValidationError as exc:
+                errors = explain(exc)
+        for name, _, _ in self.FIELDS:
+            self.query_one(f"#{name}-error", FieldError).show(errors.get(name, ""))
+        if entry is not None:
+            self.dismiss(entry)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+QUEUE_COLUMNS = [
+    Column("ID", 7),
+    Column("Name", 18),
+    Column("Section", 7),
+    Column("Credential", 12),
+    Column("Earned", 10),
+    Column("Cert. no.", 16),
+]
+
+
+class VerificationQueueScreen(ModalScreen[None]):
+    """The end-of-semester check in one pass: every credential earned and not yet verified
+    against MSSC's records. `enter` (or `c`) records one and the cursor stays in place, on
+    the next; `/` narrows the list; `a` shows verified ones too."""
+
+    BINDINGS = [
+        Binding("c,enter", "record", "Record"),
+        Binding("slash", "filter", "Filter", key_display="/"),
+        Binding("a", "toggle_all", "All / to verify"),
+        Binding("escape,q", "close", "Close"),
+    ]
+    """Keys of the verification queue."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.show_all = False
+        self.shown: dict[str, Credential] = {}
+
+    @property
+    def cpt(self) -> CptApp:
+        return cast("CptApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog detail"):
+            yield Label("", id="queue-title", classes="title")
+            with Horizontal(classes="field"):
+                yield Label("Filter", classes="label")
+                yield SafeInput(
+                    placeholder="/ then name, ID, section or credential",
+                    id="queue-filter",
+                    classes="compact",
+                )
+            yield VirtualTable(QUEUE_COLUMNS, fixed_columns=2, id="queue")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        # Starts narrowed as the screen below was (`/`): one section's check at a time.
+        self.query_one("#queue-filter", Input).value = self.cpt.filter_text
+        self.watch(self.app, "roster", self.update_view)
+        self.query_one("#queue", VirtualTable).focus()
+
+    def update_view(self) -> None:
+        roster = self.cpt.roster
+        needle = self.query_one("#queue-filter", Input).value.strip().casefold()
+        students = roster.visible(show_dropped=self.cpt.show_dropped)
+        students.sort(key=lambda s: (s.last_name.casefold(), s.first_name.casefold()))
+        found: dict[str, Credential] = {}
+        total = 0
+        for student in students:
+            for c in credentials_of(roster.standings[student.student_id]):
+                if c.verified and not self.show_all:
+                    continue
+                total += 1
+                haystack = f"{student.student_id} {student.full_name} {student.section} {c.key}"
+                if needle and needle not in haystack.casefold():
+                    continue
+                found[f"{student.student_id}\t{c.key}"] = c
+        self.shown = found
+        what = "credentials" if self.show_all else "credentials to verify"
+        count = f"{len(found)} of {total}" if needle else f"{len(found)}"
+        toggle = "a: only those to verify" if self.show_all else "a: verified ones too"
+        self.query_one("#queue-title", Label).update(
+            f"Verification queue: {count} {what} · {toggle}"
+        )
+
+        def cells(key: str) -> list[str | Text]:
+            c = found[key]
+            s = c.student
+            short = short_name(c, roster.standings[s.student_id])
+            mark = "✓ " if c.verified else ""
+            return [
+                s.student_id,
+                ("(dropped) " if s.dropped else "") + s.sort_name,
+                s.section,
+                mark + short,
+                c.earned_on.isoformat(),
+                c.note.certificate_number or "-",
+            ]
+
+        table = self.query_one("#queue", VirtualTable)
+        table.show(list(found), cells)  # the cursor keeps its row: the next one to check
+
+    @on(Input.Changed, "#queue-filter")
+    def _filter_typed(self) -> None:
+        self.update_view()
+
+    @on(Input.Submitted, "#queue-filter")
+    def _filter_done(self) -> None:
+        self.query_one("#queue", VirtualTable).focus()
+
+    @on(VirtualTable.Selected, "#queue")
+    def _row_chosen(self) -> None:
+        self.action_record()
+
+    def action_filter(self) -> None:
+        self.query_one("#queue-filter", Input).focus()
+
+    def action_toggle_all(self) -> None:
+        self.show_all = not self.show_all
+        self.update_view()
+
+    def action_record(self) -> None:
+        table = self.query_one("#queue", VirtualTable)
+        key = table.cursor_key
+        if key is None:
+            self.notify("Nothing left to verify", severity="information")
+            return
+        credential = self.shown[key]
+        record_credential(self.cpt, credential)
+
+    def action_close(self) -> None:
+        if self.focused is self.query_one("#queue-filter", Input):
+            field = self.query_one("#queue-filter", Input)
+            field.value = ""
+            self.query_one("#queue", VirtualTable).focus()
+            return
+        self.dismiss(None)
+
+
+def record_credential(app: CptApp, credential: Credential) -> None:
+    """Ask for a credential's number and verification, then save it (from the detail or the
+    queue)."""
+    sid, key = credential.student.student_id, credential.key
+
+    def save(noted: Noted | None) -> None:
+        if noted is None:
+            return
+        number, verified_on = noted
+        app.change(
+            lambda: app.store.record_credential(sid, key, number, verified_on),
+            lambda _: app.notify(f"Recorded: {credential.name}, {credential.student.full_name}"),
+        )
+
+    app.push_screen(CredentialScreen(credential, app.store.today()), save)

@@ -93,7 +93,7 @@ class RosterScreen(CptScreen):
         Binding("d", "delete", "Delete"),
         Binding("s", "sort", "Sort"),
         Binding("S", "reverse", "Reverse sort", key_display="S"),
-        Binding("c", "verification_queue", "Credentials to verify"),
+        Binding("c", "verification_queue", "Credentials"),
     ]
     """Keys of the roster screen (and enter edits, as e does)."""
 

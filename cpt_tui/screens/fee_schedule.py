@@ -50,7 +50,7 @@ class FeeScheduleScreen(ModalScreen[Fees | None]):
                     )
                 yield FieldError(id=f"{name}-error")
             yield Static(
-                "A new schedule applies from now on: recorded attempts and supplements keep "
+                "A new schedule applies from now on: recorded attempts, supplements and renewals keep "
                 "the fee they were charged.",
                 classes="hint",
             )

@@ -50,8 +50,8 @@ class FeeScheduleScreen(ModalScreen[Fees | None]):
                     )
                 yield FieldError(id=f"{name}-error")
             yield Static(
-                "A new schedule applies from now on: recorded attempts, supplements and renewals keep "
-                "the fee they were charged.",
+                "A new schedule applies from now on: recorded attempts, supplements and "
+                "renewals keep the fee they were charged.",
                 classes="hint",
             )
             yield Static("enter saves    escape cancels    tab next field", classes="hint")

@@ -178,8 +178,9 @@ class StudentDetailScreen(OfCptApp[None], ModalScreen[None]):
         roster = self.cpt.roster
         attempt = next(a for a in roster.attempts if a.attempt_id == key)
         module = next(m for m in roster.modules if m.key == attempt.module)
+        kind = "practice test" if attempt.practice else "attempt"
         question = (
-            f"Delete the {attempt.module} attempt of {attempt.taken_on} "
+            f"Delete the {module.short} {kind} of {attempt.taken_on} "
             f"({labels.score(attempt, module)})? u undoes it."
         )
 
@@ -187,7 +188,7 @@ class StudentDetailScreen(OfCptApp[None], ModalScreen[None]):
             if ok:
                 self.cpt.change(
                     lambda: self.cpt.store.delete_attempt(key),
-                    lambda _: self.notify("Attempt deleted; u undoes it"),
+                    lambda _: self.notify(f"{kind.capitalize()} deleted; u undoes it"),
                 )
 
         self.app.push_screen(ConfirmScreen(question, yes="Delete"), confirmed)

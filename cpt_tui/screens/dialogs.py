@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -78,8 +79,8 @@ class HelpScreen(ModalScreen[None]):
         self.global_bindings = global_bindings
 
     def compose(self) -> ComposeResult:
-        title = type(self.under).__name__.removesuffix("Screen")
-        here = [(f"{title} screen", "")] + _keys(getattr(self.under, "BINDINGS", []))
+        here = [(f"{screen_name(self.under)} screen", "")]
+        here += _keys(getattr(self.under, "BINDINGS", []))
         here += [("", ""), ("In a dialog", ""), ("enter", "Save / yes"), ("escape", "Close / no")]
         here += [("tab", "Next field"), ("space", "Tick a box")]
         everywhere = [("Everywhere", "")] + _keys(self.global_bindings)
@@ -97,6 +98,12 @@ class HelpScreen(ModalScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+def screen_name(screen: Screen[Any]) -> str:
+    """A screen's name as a person says it: `TestDayScreen` is "Test day"."""
+    words = re.findall(r"[A-Z][a-z]*", type(screen).__name__.removesuffix("Screen"))
+    return " ".join([words[0], *(w.lower() for w in words[1:])]) if words else "This"
 
 
 def _keys(bindings: Sequence[BindingType]) -> list[tuple[str, str]]:
@@ -131,7 +138,8 @@ class ExportScreen(ModalScreen[tuple[Path, bool] | None]):
             tick.display = self.kinds
             yield tick
             yield FieldError(id="path-error")
-            yield Static("enter exports    escape cancels    space ticks", classes="hint")
+            hint = "enter exports    escape cancels" + ("    space ticks" if self.kinds else "")
+            yield Static(hint, classes="hint")
 
     @on(Checkbox.Changed, "#attempts")
     def _kind_changed(self, event: Checkbox.Changed) -> None:

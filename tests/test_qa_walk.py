@@ -1,0 +1,84 @@
+"""Slips found by walking every flow as an instructor at 80x24 and on the command line:
+each test failed before its fix."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable
+
+from cpt_tui.app import CptApp
+from cpt_tui.screens.detail import StudentDetailScreen
+from cpt_tui.screens.dialogs import ConfirmScreen, ExportScreen, HelpScreen
+from cpt_tui.screens.testday import TestDayScreen
+from cpt_tui.store import Store
+
+from .conftest import screen_text, settle, type_text
+
+
+async def test_help_on_test_day_names_the_screen_as_a_person_says_it(app: CptApp) -> None:
+    """`?` on Test day was headed "TestDay screen" (the class's name)."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("2", "t")
+        await settle(pilot)
+        assert isinstance(app.screen, TestDayScreen)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        text = screen_text(app)
+        assert "Test day screen" in text
+        assert "TestDay" not in text
+
+
+async def test_the_test_day_export_offers_no_box_to_tick(app: CptApp) -> None:
+    """The test day's export dialog has no attempts box, so its hint says nothing of
+    `space`; the roster's, which has one, still does."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("2", "t")
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, ExportScreen)
+        text = screen_text(app)
+        assert "enter exports    escape cancels" in text
+        assert "space ticks" not in text
+        await pilot.press("escape", "escape", "1", "x")
+        await settle(pilot)
+        assert isinstance(app.screen, ExportScreen)
+        assert "space ticks" in screen_text(app)
+
+
+async def test_deleting_a_practice_test_in_the_detail_says_so_with_the_module_name(
+    app: CptApp, demo_store: Store
+) -> None:
+    """The question read "Delete the safety attempt" for a practice test: the module's key,
+    and a practice test called an attempt."""
+    practice = next(a for a in demo_store.roster.attempts if a.student_id == "S1004" and a.practice)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("2", "slash")
+        await type_text(pilot, "S1004")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, StudentDetailScreen)
+        table = app.screen.query_one("#attempts", DataTable)
+        table.move_cursor(row=table.get_row_index(practice.attempt_id))
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert app.screen.question.startswith(
+            f"Delete the Safety practice test of {practice.taken_on} ("
+        )
+        await pilot.press("n")
+        await settle(pilot)
+        first = next(
+            a for a in demo_store.roster.attempts if a.student_id == "S1004" and not a.practice
+        )
+        table.move_cursor(row=table.get_row_index(first.attempt_id))
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert app.screen.question.startswith(f"Delete the Safety attempt of {first.taken_on}")
+        await pilot.press("escape")
+        await settle(pilot)
+    assert len(Store(demo_store.path).roster.attempts) == len(demo_store.roster.attempts)
+

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from rich.cells import cell_len
+from rich.cells import cell_len, set_cell_size
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -27,6 +27,9 @@ from .core.text import plain, printable
 STANDING_COLUMNS = ("ID", "Name", "Section", "Core", "CPT", "Green", "Fees")
 """The class standing's columns; only the fees are aligned right."""
 RIGHT = frozenset({"Fees"})
+NAME = STANDING_COLUMNS.index("Name")
+NAME_MIN = 12
+"""A name cut to fit the terminal keeps at least this many columns."""
 
 
 def print_report(
@@ -47,8 +50,11 @@ def print_report(
     title = f"CPT class standing, {today}" + (f", section {section}" if section else "")
 
     if not summary_only:
-        lines = standing_lines(title, standing_rows(roster, students, today))
-        _write(console, lines)
+        rows = standing_rows(roster, students, today)
+        # In a terminal, long names are shortened so that each line fits its width (the
+        # terminal would wrap it); a pipe or a file gets every name whole.
+        fit = console.width if console.is_terminal else None
+        _write(console, standing_lines(title, rows, fit))
 
     modules = Table(title="Modules", title_justify="left")
     for name in ("Module", "Pass mark", "Attempted", "Passed", "Pass rate", "Attempts"):
@@ -107,16 +113,23 @@ def standing_rows(
     return rows
 
 
-def standing_lines(title: str, rows: Sequence[tuple[str, ...]]) -> list[str]:
+def standing_lines(
+    title: str, rows: Sequence[tuple[str, ...]], fit: int | None = None
+) -> list[str]:
     """The class standing as lines: a title, a header in a heavy box, a line per row in a
     light one (Rich's `box.HEAVY_HEAD` with one space of padding), each column as wide as
-    its widest cell."""
+    its widest cell; with `fit`, the names are cut with … (never below NAME_MIN) so that
+    every line is at most `fit` columns."""
     widths = [cell_len(name) for name in STANDING_COLUMNS]
     for row in rows:
         for i, cell in enumerate(row):
             width = cell_len(cell) if not cell.isascii() else len(cell)
             if width > widths[i]:
                 widths[i] = width
+    over = sum(widths) + 3 * len(widths) + 1 - fit if fit is not None else 0
+    if over > 0 and widths[NAME] > NAME_MIN:
+        widths[NAME] = max(widths[NAME] - over, NAME_MIN)
+        rows = [_name_cut(row, widths[NAME]) for row in rows]
     right = [name in RIGHT for name in STANDING_COLUMNS]
 
     def line(cells: Sequence[str], edge: str, inner: str) -> str:
@@ -140,6 +153,14 @@ def standing_lines(title: str, rows: Sequence[tuple[str, ...]]) -> list[str]:
         *(line(row, "│", "│") for row in rows),
         rule("└", "─", "┴", "┘"),
     ]
+
+
+def _name_cut(row: tuple[str, ...], width: int) -> tuple[str, ...]:
+    """The row with its name cut to `width` columns, the last one an ellipsis."""
+    name = row[NAME]
+    if cell_len(name) <= width:
+        return row
+    return (*row[:NAME], set_cell_size(name, width - 1).rstrip() + "…", *row[NAME + 1 :])
 
 
 def _write(console: Console, lines: list[str]) -> None:

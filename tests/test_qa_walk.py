@@ -3,9 +3,15 @@ each test failed before its fix."""
 
 from __future__ import annotations
 
+import io
+from datetime import date
+
+from rich.cells import cell_len
+from rich.console import Console
 from textual.widgets import DataTable
 
 from cpt_tui.app import CptApp
+from cpt_tui.report import print_report
 from cpt_tui.screens.detail import StudentDetailScreen
 from cpt_tui.screens.dialogs import ConfirmScreen, ExportScreen, HelpScreen
 from cpt_tui.screens.testday import TestDayScreen
@@ -82,3 +88,18 @@ async def test_deleting_a_practice_test_in_the_detail_says_so_with_the_module_na
         await settle(pilot)
     assert len(Store(demo_store.path).roster.attempts) == len(demo_store.roster.attempts)
 
+
+def test_report_in_an_80_column_terminal_fits_by_cutting_long_names(demo_store: Store) -> None:
+    """The standing was 87 columns wide (a long name), so an 80-column terminal wrapped
+    every line in two; in a terminal the names are cut with … and every line fits."""
+    console = Console(file=io.StringIO(), width=80, force_terminal=True, color_system=None)
+    print_report(demo_store.roster, date(2026, 11, 21), console=console)
+    lines = console.file.getvalue().splitlines()  # type: ignore[attr-defined]
+    assert max(cell_len(line) for line in lines) <= 80
+    assert any("│ Shevchenko, O…" in line for line in lines)
+    for student in demo_store.roster.visible():
+        assert sum(line.startswith(f"│ {student.student_id} ") for line in lines) == 1
+    # a pipe or a file keeps every name whole
+    piped = Console(file=io.StringIO(), width=80, color_system=None)
+    print_report(demo_store.roster, date(2026, 11, 21), console=piped)
+    assert "Shevchenko, Oleksandr" in piped.file.getvalue()  # type: ignore[attr-defined]

@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from .storage import make_private_folders
+from .files import make_private_folders
 
 
 def settings_path() -> Path:

@@ -18,7 +18,18 @@ from typing import Any, NoReturn
 import orjson
 from tinydb.storages import Storage
 
-from .core.errors import CptError
+from .errors import FileRefused, StoreError, StoreTooNew, StoreUnreadable, WriteFailed
+from .files import (
+    CSV_LIMIT,
+    MB,
+    is_symlink,
+    make_private_folders,
+    read_csv_file,
+    read_regular_file,
+    reason,
+    share,
+    write_new_file,
+)
 
 SCHEMA_VERSION = 2
 """2: attempts gain kind and diagnostics, students state_id and grad_year, with defaults
@@ -28,31 +39,11 @@ COUNTED = ("students", "attempts")
 """Tables whose record counts are kept in the meta table and checked on every read."""
 BACKUPS_KEPT = 10
 BACKUP_EVERY_SECONDS = 600
-MB = 1 << 20
 STORE_LIMIT = 256 * MB
 """The largest file read as a store. A student takes about 1.5 KB of store with a few
 attempts and their audit entries; 50,000 students (a district's largest roster, see the
 README) with years of changes fit several times over."""
-CSV_LIMIT = 32 * MB
-"""The largest file read as a CSV to import: the roster export of 50,000 students at full
-width (about 400 bytes a row) or ten attempts each (about 50 bytes a row), with room."""
 LOCK_POLL_SECONDS = 0.05
-
-
-class StoreError(CptError):
-    """A refused store operation, with a message for the instructor (exit code 2)."""
-
-
-class StoreUnreadable(StoreError):
-    """The store file exists but is not a readable store; it is never overwritten."""
-
-
-class StoreTooNew(StoreUnreadable):
-    """Written by a newer cpt-tui; it is never rewritten by this one."""
-
-
-class WriteFailed(StoreError):
-    """The change could not be saved; the store is as it was."""
 
 
 Identity = tuple[int, int, int]
@@ -96,98 +87,11 @@ def newest_backup(path: Path) -> Path | None:
     return folder / found[-1] if found else None
 
 
-class FileRefused(StoreError):
-    """A file that is not a regular file, or too large to be what it should be."""
-
-
-def _size(size: int) -> str:
-    if size >= 1 << 30:
-        return f"{size / (1 << 30):,.1f} GB"
-    if size >= MB:
-        return f"{size / MB:,.1f} MB"
-    return f"{size:,} bytes"
-
-
-_KINDS = {
-    stat.S_IFDIR: "a folder",
-    stat.S_IFIFO: "a pipe",
-    stat.S_IFCHR: "a device",
-    stat.S_IFBLK: "a device",
-    stat.S_IFSOCK: "a socket",
-}
-
-
-def read_regular_file(path: Path, limit: int, what: str) -> bytes:
-    """The bytes of `path` if it is a regular file of at most `limit` bytes.
-
-    Decided on the open file (a link is followed once, to what it names), before anything
-    is read: a pipe, a device such as /dev/zero, a folder or a file larger than `limit`
-    raises FileRefused naming its size and the limit; FileNotFoundError and other OSErrors
-    pass through. Never blocks on a pipe.
-    """
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            kind = _KINDS.get(stat.S_IFMT(st.st_mode), "not a regular file")
-            raise FileRefused(
-                f"{path} is {kind}, not a file; cpt-tui reads only a regular file as {what}"
-            )
-        if st.st_size > limit:
-            raise FileRefused(_too_large(path, st.st_size, limit, what))
-        chunks, size = [], 0
-        while chunk := os.read(fd, min(limit + 1 - size, 1 << 24) or 1):
-            chunks.append(chunk)
-            size += len(chunk)
-            if size > limit:  # it grew while read
-                raise FileRefused(_too_large(path, size, limit, what))
-        return b"".join(chunks)
-    finally:
-        os.close(fd)
-
-
-def _too_large(path: Path, size: int, limit: int, what: str) -> str:
-    return (
-        f"{path} is {_size(size)}, more than {what} can be (at most {_size(limit)}); "
-        "nothing was read"
-    )
-
-
-def read_csv_file(path: Path) -> bytes:
-    """A CSV to import: a regular file of at most CSV_LIMIT bytes (FileRefused otherwise)."""
-    return read_regular_file(path, CSV_LIMIT, "a CSV to import")
-
-
-def make_private_folders(folder: Path) -> None:
-    """Create `folder` and any missing parent, each owner-only (0700) whatever the umask."""
-    missing: list[Path] = []
-    current = folder
-    while not os.path.lexists(current) and current != current.parent:
-        missing.append(current)
-        current = current.parent
-    for path in reversed(missing):
-        try:
-            os.mkdir(path, 0o700)
-        except FileExistsError:
-            continue
-        os.chmod(path, 0o700)  # a umask can only take bits away; this one is exact
-
-
 def _taken_at(backup: Path) -> datetime:
     try:
         return datetime.strptime("-".join(backup.stem.rsplit("-", 3)[-3:]), BACKUP_STAMP)
     except ValueError:
         return datetime.min
-
-
-def _reason(exc: OSError) -> str:
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return "the disk is full" + (
-            " (your quota is used up)" if exc.errno == errno.EDQUOT else ""
-        )
-    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
-        return "the folder is read-only or not yours to write"
-    return exc.strerror or type(exc).__name__
 
 
 class AtomicJSONStorage(Storage):
@@ -276,7 +180,7 @@ class AtomicJSONStorage(Storage):
                     "Remove the link; nothing was changed"
                 ) from None
             raise WriteFailed(
-                f"cannot lock the store in {self.path.parent}: {_reason(exc)}; nothing was changed"
+                f"cannot lock the store in {self.path.parent}: {reason(exc)}; nothing was changed"
             ) from None
         try:
             if not stat.S_ISREG(os.fstat(fd).st_mode):
@@ -308,7 +212,7 @@ class AtomicJSONStorage(Storage):
                 time.sleep(LOCK_POLL_SECONDS)
             except OSError as exc:
                 raise WriteFailed(
-                    f"cannot lock the store in {self.path.parent}: {_reason(exc)}; "
+                    f"cannot lock the store in {self.path.parent}: {reason(exc)}; "
                     "nothing was changed"
                 ) from None
 
@@ -323,7 +227,7 @@ class AtomicJSONStorage(Storage):
         except FileRefused as exc:
             self.refuse(str(exc).removeprefix(f"{self.path} "))
         except OSError as exc:
-            raise StoreUnreadable(f"cannot read {self.path}: {_reason(exc)}") from None
+            raise StoreUnreadable(f"cannot read {self.path}: {reason(exc)}") from None
         return self.check(raw)
 
     def check(self, raw: bytes) -> dict[str, dict[str, Any]]:
@@ -401,7 +305,7 @@ class AtomicJSONStorage(Storage):
             tmp = None
         except OSError as exc:
             raise WriteFailed(
-                f"could not save to {self.path}: {_reason(exc)}. Nothing was changed."
+                f"could not save to {self.path}: {reason(exc)}. Nothing was changed."
             ) from None
         finally:
             if tmp is not None:
@@ -495,60 +399,15 @@ class AtomicJSONStorage(Storage):
         """Nothing is held open between calls."""
 
 
-def is_symlink(path: Path) -> bool:
-    try:
-        return stat.S_ISLNK(os.lstat(path).st_mode)
-    except FileNotFoundError:
-        return False
-
-
-def share(fd: int, mode: int, group: int) -> None:
-    """Give an open file `mode`; with group bits in it, the store's `group` too, or no group
-    access at all where that group cannot be given (never the writer's own group)."""
-    if mode & 0o070:
-        try:
-            if group == -1:
-                raise PermissionError(errno.EPERM, "no group to share with")
-            if os.fstat(fd).st_gid != group:
-                os.fchown(fd, -1, group)
-        except OSError:
-            mode &= ~0o077
-    os.fchmod(fd, mode & 0o7770)
-
-
-def write_new_file(
-    path: Path, text: str, *, overwrite: bool, mode: int = 0o600, group: int = -1
-) -> None:
-    """Write an export: never through a symbolic link, never over a file unless asked.
-
-    Readable by its owner only unless `mode` grants the group access, which is given only
-    with `group` (the store's group): an export of a shared store goes to the same people.
-    FileExistsError when the file is there and `overwrite` is false; StoreError for a link.
-    """
-    if is_symlink(path):
-        raise StoreError(f"{path} is a symbolic link; cpt-tui will not write through it")
-    if path.exists() and not overwrite:
-        raise FileExistsError(path)
-    payload = text.encode("utf-8")
-    tmp = ""
-    try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            share(handle.fileno(), mode, group)
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if overwrite:
-            os.replace(tmp, path)
-        else:
-            os.link(tmp, path)  # fails if the name was taken meanwhile: never clobbers
-            os.unlink(tmp)
-        tmp = ""
-    except FileExistsError:
-        raise
-    except OSError as exc:
-        raise WriteFailed(f"could not write {path}: {_reason(exc)}") from None
-    finally:
-        if tmp:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
+__all__ = [
+    "CSV_LIMIT",
+    "MB",
+    "read_regular_file",
+    "FileRefused",
+    "StoreError",
+    "StoreTooNew",
+    "StoreUnreadable",
+    "WriteFailed",
+    "read_csv_file",
+    "write_new_file",
+]

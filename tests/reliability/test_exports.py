@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import cpt_tui.storage as storage
+import cpt_tui.files as files
 from cpt_tui.cli import main
 from cpt_tui.core.csvio import FORMULA_STARTS, neutralise, unneutralise, write_csv
 from cpt_tui.core.models import StudentForm
@@ -114,7 +114,7 @@ def test_write_new_file_never_follows_a_link_even_one_planted_after_the_check(
     assert victim.read_text() == "not yours"
 
     # The link appears between the check and the write (a race): still not followed.
-    monkeypatch.setattr(storage, "is_symlink", lambda path: False)
+    monkeypatch.setattr(files, "is_symlink", lambda path: False)
     if overwrite:
         write_new_file(link, "a,b\r\n", overwrite=True)
         assert not link.is_symlink() and link.read_bytes() == b"a,b\r\n"  # link replaced

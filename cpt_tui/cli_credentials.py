@@ -101,9 +101,8 @@ def run(store: Store, args: argparse.Namespace) -> int:
 
 
 def run_import(store: Store, args: argparse.Namespace) -> int:
-    chosen = [f for f in ("attempts", "credentials", "points") if getattr(args, f, False)]
-    if getattr(args, "practice", False):
-        chosen.append("practice")
+    kinds = ("attempts", "practice", "diagnostics", "credentials", "points")
+    chosen = [kind for kind in kinds if getattr(args, kind, False)]
     if len(chosen) > 1:
         raise Refused("--" + " and --".join(chosen) + ": choose one kind of file")
     file: Path = args.file

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -406,3 +407,35 @@ def test_report_expiring_lists_cpts_due_with_points_and_whether_they_can_renew(
     out = capsys.readouterr().out.splitlines()
     assert len(out) == 2 + 8 + 1 and "opens 2031-02-06" in out[3]
     assert cli(demo_path, "report", "--expiring", "-1") == 2
+
+
+def test_a_renewal_shows_in_the_reports_fees(
+    demo_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli(demo_path, "report", "--summary") == 0
+    assert "Renewals" not in capsys.readouterr().out  # no column while none is charged
+    assert cli(demo_path, "recertify", "E2002", "--on", "2026-11-20") == 0
+    capsys.readouterr()
+    assert cli(demo_path, "report", "--summary") == 0
+    out = capsys.readouterr().out
+    header = next(line for line in out.splitlines() if "Registration" in line)
+    assert re.findall(r"[A-Za-z]+", header) == [
+        "Section",
+        "Registration",
+        "Assessments",
+        "Supplements",
+        "Renewals",
+        "Total",
+    ]
+    evening = next(line for line in out.splitlines() if "Evening" in line)
+    assert "$75.00" in evening
+
+
+def test_import_kinds_are_one_at_a_time(
+    demo_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    file = tmp_path / "x.csv"
+    file.write_text("student_id,date,category,points\n")
+    assert cli(demo_path, "import", "--points", "--credentials", str(file)) == 2
+    assert "choose one kind of file" in capsys.readouterr().err
+    assert cli(demo_path, "import", "--points", "--diagnostics", str(file)) == 2

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from textual.widgets import DataTable, Label, Static
@@ -12,7 +13,7 @@ from textual.widgets import DataTable, Label, Static
 from cpt_tui.app import CptApp
 from cpt_tui.screens.credentials import CredentialScreen, PointsScreen, VerificationQueueScreen
 from cpt_tui.screens.detail import StudentDetailScreen
-from cpt_tui.screens.dialogs import ConfirmScreen
+from cpt_tui.screens.dialogs import ConfirmScreen, ImportScreen
 from cpt_tui.screens.student_form import StudentFormScreen
 from cpt_tui.store import Store
 from cpt_tui.widgets.virtual_table import VirtualTable
@@ -248,3 +249,26 @@ async def test_the_form_saves_a_state_id_and_graduation_year_and_refuses_bad_one
         await settle(pilot)
         student = stored(app).roster.by_id["3002"]
         assert (student.state_id, student.grad_year) == ("NM1", 2027)
+
+
+async def test_the_import_dialog_knows_a_points_file_and_a_credentials_file(
+    app: CptApp, tmp_path: Path
+) -> None:
+    points = tmp_path / "points.csv"
+    points.write_text("student_id,date,category,points,note\nE2001,2026-10-01,education,30,PLC\n")
+    numbers = tmp_path / "mssc.csv"
+    numbers.write_text("student_id,credential,certificate_number\nS1010,cpt,CPT4-2611-1\n")
+    async with app.run_test(size=(80, 24)) as pilot:
+        for file in (points, numbers):
+            await pilot.press("i")
+            assert isinstance(app.screen, ImportScreen)
+            await type_text(pilot, str(file))
+            await pilot.press("enter")
+            await settle(pilot)
+            shown = str(app.screen.query_one("#result").render())
+            assert "0 rejected" in shown and "1 " in shown
+            await pilot.press("enter")
+            await settle(pilot)
+    roster = stored(app).roster
+    assert roster.by_id["E2001"].points[-1].points == 30
+    assert roster.by_id["S1010"].credentials["cpt"].certificate_number == "CPT4-2611-1"

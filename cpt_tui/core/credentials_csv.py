@@ -93,6 +93,20 @@ def _value(c: Credential, column: str, profile: Profile) -> str:
 
 # ---------------------------------------------------------------- credentials import
 
+
+def after_course_kind(data: bytes) -> str | None:
+    """`credentials` or `points` when a CSV's header row says so (a certificate number or
+    verification column; a category and a points column), else None: how the app's import
+    dialog knows these files without a tick of their own."""
+    first = data.split(b"\n", 1)[0].decode("utf-8-sig", errors="replace")
+    names = {"".join(ch for ch in cell.casefold() if ch.isalnum()) for cell in first.split(",")}
+    if names & {"certificatenumber", "verifiedon"}:
+        return "credentials"
+    if {"category", "points"} <= names:
+        return "points"
+    return None
+
+
 CREDENTIAL_ALIASES = {
     "student_id": ["studentid", "id", "studentnumber"],
     "credential": ["credential", "certificate", "module"],

@@ -17,6 +17,7 @@ from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Checkbox, Input, Label, Static
 
+from ..core.credentials_csv import after_course_kind
 from ..core.csvio import ImportPlan
 from ..core.diagnostics_csv import DiagnosticsPlan, is_diagnostics_file
 from ..core.errors import CptError
@@ -215,7 +216,9 @@ class ImportScreen(OfCptApp[None], ModalScreen[None]):
             yield Tick("Attempts file (student_id, module, date, score)", id="attempts")
             yield Static(
                 "enter checks the file first; nothing is written yet. A file with an activity "
-                "column is read as MSSC diagnostic reports.",
+                "column is read as MSSC diagnostic reports; with certificate_number or "
+                "verified_on as credentials; with category and points as recertification "
+                "points.",
                 id="result",
             )
             yield Static("enter checks, then imports    escape cancels", classes="hint")
@@ -248,8 +251,13 @@ class ImportScreen(OfCptApp[None], ModalScreen[None]):
         else:
             data = self.checked_bytes
         do: Callable[..., ImportPlan | DiagnosticsPlan]
+        kind = after_course_kind(data)
         if is_diagnostics_file(data):  # known by its columns: the tick does not apply
             do = self.store.import_diagnostics
+        elif kind == "credentials":
+            do = self.store.import_credentials
+        elif kind == "points":
+            do = self.store.import_points
         else:
             do = self.store.import_attempts if attempts else self.store.import_roster
         if dry_run:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterable
 from functools import partial
 from typing import Any
@@ -16,12 +15,13 @@ from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
 
 from . import __version__, settings
-from .compat import InstantSwitchApp, PrivateCrashApp, mark_styled
+from .compat import InstantSwitchApp, PrivateCrashApp, mark_styled, release_closed_widgets
 from .core.csvio import ImportPlan
 from .core.diagnostics_csv import DiagnosticsPlan
 from .core.roster import Roster
 from .core.text import printable
 from .exporting import ExportingApp
+from .hangup import HangupWatch
 from .screens.base import CptScreen
 from .screens.diagnostics import DiagnosticsScreen
 from .screens.dialogs import MIN_SIZE, HelpScreen, ImportScreen, TooSmallScreen
@@ -93,6 +93,8 @@ class CptApp(TypeAheadApp, ExportingApp, InstantSwitchApp, PrivateCrashApp):
         super().__init__()
         self.store = store
         self.demo = demo
+        self.hangup_watch = HangupWatch(self)
+        release_closed_widgets()  # memory stays flat as dialogs come and go (compat.py)
         # Read the store now (or its first page, the rest checked after the first frame: see
         # Store.first_page): a screen draws the roster from its first showing, and a store
         # that cannot be read is refused before the terminal is taken over. Set quietly: a
@@ -134,12 +136,15 @@ class CptApp(TypeAheadApp, ExportingApp, InstantSwitchApp, PrivateCrashApp):
             return  # a screen pushed over a mode's (Test day): it goes when it is closed
         self.built[mode] = screen
         mark_styled(self, screen)
-        gc.freeze()  # out of the collector's full passes (16-21 ms at 10,000 students)
 
     def on_mount(self) -> None:
         self.watch_roster(self.roster)
         self.start_polling()
         self.watch(self, "theme", self._remember_theme, init=False)
+        self.hangup_watch.start()  # a dropped connection ends the app (hangup.py)
+
+    def on_unmount(self) -> None:
+        self.hangup_watch.stop()
 
     def _remember_theme(self, theme: str) -> None:
         settings.save(theme=theme)

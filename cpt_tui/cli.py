@@ -245,6 +245,7 @@ def run_tui(store: Store, *, demo: bool = False, theme: str | None = None) -> in
         store.refresh()
     os.environ.setdefault("ESCDELAY", DEFAULT_ESCDELAY_MS)  # read when Textual is imported
     from .app import create_app
+    from .hangup import HANGUP_EXIT
 
     app = create_app(store, demo=demo, theme=theme, first_page=first_page)
     if theme is not None and theme not in app.available_themes:
@@ -255,6 +256,8 @@ def run_tui(store: Store, *, demo: bool = False, theme: str | None = None) -> in
     app.run(mouse=False)
     if app.return_code == EXIT_REFUSED:  # a damaged record found after the first frame
         return EXIT_REFUSED
+    if app.return_code == HANGUP_EXIT:  # the terminal went away (hangup.py)
+        return HANGUP_EXIT
     return EXIT_ERROR if app.return_code else EXIT_OK
 
 

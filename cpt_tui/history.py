@@ -63,6 +63,11 @@ class Change:
     after: Records = field(default_factory=dict)
 
 
+UNDO_KEPT = 1000
+"""The most changes a session can undo: memory stays flat over a session of any length
+(a class of a few hours makes a few hundred)."""
+
+
 class UndoHistory:
     """This session's changes, newest last; undo takes back the newest one."""
 
@@ -76,6 +81,7 @@ class UndoHistory:
         """A written change, with the records before and after it."""
         after = {t: {k: tx.staged[t][k] for k in keys} for t, keys in tx.before.items()}
         self._changes.append(Change(f"{tx.action} {tx.detail}", tx.before, after))
+        del self._changes[:-UNDO_KEPT]
 
     @property
     def newest(self) -> Change | None:

@@ -35,18 +35,30 @@ def kept_for_long() -> Iterator[None]:
     10,000 students) live until it is read again.
 
     The cyclic garbage collector would walk them over and over as they are made (a third of
-    the read), and then again on every full collection while they live. It is paused, and
-    what was made is frozen out of later collections (none of it forms cycles; it is freed
-    as usual when replaced). Not after a refusal: its traceback is a cycle to collect.
+    the read): it is paused while they are. Nothing is frozen here: a freeze keeps whatever
+    garbage exists at that moment for the rest of the process, and a store is read again
+    whenever a colleague changes it (see `freeze_what_lives` for the one freeze).
     """
     paused = gc.isenabled()
     gc.disable()
     try:
         yield
-        gc.freeze()
     finally:
         if paused:
             gc.enable()
+
+
+def freeze_what_lives() -> None:
+    """Once, when the app has read a large store at its start: collect, then freeze what
+    is left (the store's records, the screens) out of later full collections.
+
+    The collection first is what makes the freeze safe: a freeze keeps every object then
+    tracked, garbage included, for good. Never after each change: that would pin whatever
+    garbage each change left (memory growing with the length of a class), and collecting
+    before each would pause every change.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def checked(adapter: TypeAdapter[list[R]], records: list[Any]) -> list[R]:

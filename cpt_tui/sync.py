@@ -7,7 +7,6 @@ Workers never touch the app: each posts what came of its work as a message (`Ope
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable
 from functools import partial
 from typing import Any, TypeVar
@@ -21,6 +20,7 @@ from textual.reactive import reactive
 from .core.errors import CptError
 from .core.roster import Roster
 from .core.text import printable
+from .reading import freeze_what_lives
 from .store import Store
 
 T = TypeVar("T")
@@ -89,6 +89,7 @@ class StoreSyncApp(App[None]):
     def _check_the_rest(self) -> None:
         try:
             roster = self.store.finish_open()
+            freeze_what_lives()
         except CptError as exc:
             self.post_message(self.Refused(None, exc))
             return
@@ -210,6 +211,3 @@ def _work_out_everyone(roster: Roster) -> None:
         roster.standings[student_id]  # noqa: B018 (worked out and kept)
         roster.fee_lines[student_id]  # noqa: B018
         roster.reports[student_id]  # noqa: B018 (the Diagnostics screen adds these up)
-    # Kept until the store changes: out of the garbage collector's full passes, which would
-    # otherwise walk every standing now and then, in the middle of a key press.
-    gc.freeze()

@@ -127,3 +127,24 @@ async def test_a_screen_s_second_showing_does_not_read_the_stylesheets_again(app
                 await settle(pilot)
             assert refresh.call_count == first_showings
         assert all(s._css_update_count == app._css_update_count for s in app.built.values())
+
+
+def test_closed_widgets_are_freed_with_what_they_drew(app: CptApp) -> None:
+    """Textual's StylesCache.get_inner_outer is an lru_cache keyed on the instance: compat
+    replaces it (release_closed_widgets) with one keyed on the colours alone."""
+    import gc
+    import weakref
+
+    from textual._styles_cache import StylesCache
+    from textual.color import Color
+
+    from cpt_tui.compat import release_closed_widgets
+
+    release_closed_widgets()  # idempotent: the app has already done it
+    cache = StylesCache()
+    expected = StylesCache.get_inner_outer(cache, Color(1, 2, 3), Color(4, 5, 6, 0.5))
+    gone = weakref.ref(cache)
+    del cache
+    gc.collect()
+    assert gone() is None, "a StylesCache outlived its widget: see compat.release_closed_widgets"
+    assert expected[1].background == Color(1, 2, 3)

@@ -258,6 +258,8 @@ def run_tui(store: Store, *, demo: bool = False, theme: str | None = None) -> in
         return EXIT_REFUSED
     if app.return_code == HANGUP_EXIT:  # the terminal went away (hangup.py)
         return HANGUP_EXIT
+    if not app.return_code:
+        store.keep_first_page(FIRST_PAGE)  # the next start draws it before parsing the store
     return EXIT_ERROR if app.return_code else EXIT_OK
 
 

@@ -10,13 +10,20 @@ from __future__ import annotations
 import contextlib
 import gc
 import heapq
+import zlib
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any, TypeVar
 
+import orjson
 from pydantic import TypeAdapter, ValidationError
 
 from .core.models import Attempt, FeeSchedule, RetakePolicy, Student
 from .core.roster import Roster
+from .storage import StoreError, read_regular_file, write_new_file
+
+PAGE_LIMIT = 16 * 1024 * 1024
+"""A kept first page larger than this is not read (it never is: 200 students)."""
 
 STUDENTS = TypeAdapter(list[Student])
 ATTEMPTS = TypeAdapter(list[Attempt])
@@ -98,18 +105,66 @@ def retake_policies(data: dict[str, Any]) -> tuple[RetakePolicy, ...]:
     return Roster().retake_policies + tuple(policies)
 
 
-def first_page_of(data: dict[str, Any], size: int) -> Roster:
-    """The roster of the first `size` students not dropped, in ID order, with all their
-    attempts and the fee and retake histories, each of those records checked: what the
-    roster screen shows first. Raises ValidationError (or KeyError, TypeError for a record
-    too damaged to sort) when one of them is damaged."""
+def first_page_records(data: dict[str, Any], size: int) -> dict[str, Any]:
+    """The stored records of the first `size` students not dropped, in ID order, with all
+    their attempts and the fee and retake histories: what the roster screen shows first
+    (`first_page_of` checks them). KeyError or TypeError for a record too damaged to sort."""
     shown = (d for d in data.get("students", {}).values() if d.get("status") != "dropped")
     first = heapq.nsmallest(size, shown, key=lambda d: str(d["student_id"]))
     ids = {d["student_id"] for d in first}
     theirs = [d for d in data.get("attempts", {}).values() if d["student_id"] in ids]
-    return Roster(
-        tuple(STUDENTS.validate_python(first)),
-        tuple(ATTEMPTS.validate_python(theirs)),
-        fee_history(data),
-        retake_policies=retake_policies(data),
+    return {
+        "size": size,
+        "count": len(data.get("students", {})),
+        "students": first,
+        "attempts": theirs,
+        "fees": data.get("fees", {}),
+        "retakes": data.get("retakes", {}),
+    }
+
+
+def first_page_of(page: dict[str, Any]) -> tuple[Roster, int]:
+    """The roster of `first_page_records` with each record checked, and the number of
+    students in the store. ValidationError (or KeyError, TypeError) when one is damaged."""
+    roster = Roster(
+        tuple(STUDENTS.validate_python(page["students"])),
+        tuple(ATTEMPTS.validate_python(page["attempts"])),
+        fee_history(page),
+        retake_policies=retake_policies(page),
     )
+    return roster, int(page["count"])
+
+
+# -- the first page kept beside the store ----------------------------------------------------
+
+
+def page_path(store: Path) -> Path:
+    """Where the first page of a store is kept for the next start (beside the store)."""
+    return store.with_name(store.name + ".page")
+
+
+def page_key(raw: bytes) -> str:
+    """What a kept page was made from: the store's bytes (their length and CRC-32)."""
+    return f"{len(raw)}:{zlib.crc32(raw):08x}"
+
+
+def kept_page(store: Path, key: str, size: int) -> tuple[Roster, int] | None:
+    """The first page kept for exactly these store bytes, each record checked again; None
+    when there is none, it was made from other bytes or for another size, or it is damaged
+    in any way (the store is then read whole: the page is only ever a head start)."""
+    try:
+        page = orjson.loads(read_regular_file(page_path(store), PAGE_LIMIT, "a page"))
+        if not isinstance(page, dict) or page.get("key") != key or page.get("size") != size:
+            return None
+        return first_page_of(page)
+    except (OSError, StoreError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def keep_page(store: Path, key: str, page: dict[str, Any], mode: int, group: int) -> None:
+    """Keep `page` (made from the store bytes `key` names) for the next start: a file with
+    the store's own access, replaced whole. A failure only costs the next start its head
+    start, so it is not reported."""
+    text = orjson.dumps({"key": key, **page}).decode()
+    with contextlib.suppress(OSError, StoreError):
+        write_new_file(page_path(store), text, overwrite=True, mode=mode, group=group)

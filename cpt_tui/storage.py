@@ -220,15 +220,19 @@ class AtomicJSONStorage(Storage):
 
     def read(self) -> dict[str, dict[str, Any]] | None:
         """The checked contents, or None for a store not yet created."""
+        raw = self.read_bytes()
+        return None if raw is None else self.check(raw)
+
+    def read_bytes(self) -> bytes | None:
+        """The store's bytes, unchecked (see `check`), or None for a store not yet created."""
         try:
-            raw = read_regular_file(self.path, STORE_LIMIT, "a store")
+            return read_regular_file(self.path, STORE_LIMIT, "a store")
         except FileNotFoundError:
             return None
         except FileRefused as exc:
             self.refuse(str(exc).removeprefix(f"{self.path} "))
         except OSError as exc:
             raise StoreUnreadable(f"cannot read {self.path}: {reason(exc)}") from None
-        return self.check(raw)
 
     def check(self, raw: bytes) -> dict[str, dict[str, Any]]:
         """Parse and verify a store's bytes; StoreUnreadable says what is wrong."""

@@ -32,7 +32,11 @@ from .reading import (
     checked_in_slices,
     fee_history,
     first_page_of,
+    first_page_records,
+    keep_page,
     kept_for_long,
+    kept_page,
+    page_key,
     retake_policies,
 )
 from .storage import (
@@ -69,8 +73,12 @@ class StoreFile:
         self.clock = clock
         self.user = user or system_user()
         self._roster: Roster | None = None
-        self._pending: tuple[dict[str, Any], Identity | None] | None = None
-        """Read by `first_page`, not yet checked in full (see `finish_open`)."""
+        self._pending: (
+            tuple[dict[str, Any] | bytes, Identity | None, str, dict[str, Any] | None] | None
+        ) = None
+        """Read by `first_page`, not yet checked in full (see `finish_open`): the store's
+        contents (or its bytes, when a kept page was drawn), its identity, the key of its
+        bytes, and the first page's records to keep (None: kept already)."""
         self._data: dict[str, Any] = {}
         """The store's contents as last read or written; never edited in place."""
         self._identity: Identity | None = None
@@ -99,38 +107,70 @@ class StoreFile:
         number of students in the store, or None when there is no store or the quick look
         cannot tell (the full read then refuses it as usual).
 
-        Everything else is checked by `finish_open`: until it has run, nothing is changed
-        (every change, `roster` and `refresh` run it first, under the same lock), so a
-        damaged record anywhere is refused before any write.
+        The first page kept at the last start or close (`keep_first_page`) is used when it
+        was made from exactly these bytes: the store is then parsed after the first frame,
+        not before. Everything else is checked by `finish_open`: until it has run, nothing
+        is changed (every change, `roster` and `refresh` run it first, under the same
+        lock), so a damaged record anywhere is refused before any write.
         """
         with self._mutex:
             if self._roster is not None or self._pending is not None:
                 return None
             seen = identity(self.path)
-            with kept_for_long():
-                data = self.storage.read()
-            if data is None:
+            raw = self.storage.read_bytes()
+            if raw is None:
                 return None
+            key = page_key(raw)
+            kept = kept_page(self.path, key, size)
+            if kept is not None:
+                self._pending = (raw, seen, key, None)
+                return kept
+            with kept_for_long():
+                data = self.storage.check(raw)
             try:
-                page = first_page_of(data, size)
+                records = first_page_records(data, size)
+                page = first_page_of(records)
             except (ValidationError, KeyError, TypeError, AttributeError):
                 return None
-            self._pending = (data, seen)
-            return page, len(data.get("students", {}))
+            self._pending = (data, seen, key, records)
+            return page
 
     def finish_open(self) -> Roster:
         """Check every record read by `first_page` (StoreUnreadable: damaged, with the
-        newest backup named; nothing was written); the whole roster."""
+        newest backup named; nothing was written); the whole roster. The first page is then
+        kept for the next start, if it was not already."""
         with self._mutex:
+            pending = self._pending
             self._open_pending(in_slices=True)
-            return self.roster
+            roster = self.roster
+            if pending is not None and pending[3] is not None:
+                self._keep_page(pending[2], pending[3])
+            return roster
+
+    def keep_first_page(self, size: int) -> None:
+        """Keep the first page of the store as this process last read or wrote it, for the
+        next start (when the app closes); not when another process has changed it since."""
+        with self._mutex:
+            if self._roster is None or identity(self.path) != self._identity:
+                return
+            raw = self.storage.read_bytes()
+            if raw is None or identity(self.path) != self._identity:
+                return
+            key = page_key(raw)
+            if kept_page(self.path, key, size) is None:
+                self._keep_page(key, first_page_records(self._data, size))
+
+    def _keep_page(self, key: str, records: dict[str, Any]) -> None:
+        keep_page(self.path, key, records, self.storage.file_mode(), self.storage.group())
 
     def _open_pending(self, in_slices: bool = False) -> None:
         if self._pending is None:
             return
-        data, seen = self._pending
+        data, seen, _, _ = self._pending
         self._pending = None
         with kept_for_long():
+            if isinstance(data, bytes):  # the kept page was drawn: parse the store now
+                data = self.storage.check(data)
             self._roster, self._data, self._identity = self._build(data, in_slices), data, seen
         self._tables = Tables()
 

@@ -12,6 +12,7 @@ import orjson
 import pytest
 
 from cpt_tui.app import CptApp, create_app
+from cpt_tui.reading import page_key, page_path
 from cpt_tui.screens.progress import ProgressScreen
 from cpt_tui.screens.roster import RosterScreen
 from cpt_tui.store import Store, StoreError
@@ -136,3 +137,92 @@ async def test_a_damaged_record_found_after_the_first_frame_closes_the_app(
         await pilot.pause(0.3)
     assert app.return_code == 2
     assert demo_path.read_bytes() == before
+
+
+# -- the first page kept beside the store ----------------------------------------------------
+
+
+class _Checks:
+    """Counts how often a store's bytes are parsed and checked (Storage.check)."""
+
+    def __init__(self, store: Store) -> None:
+        self.calls = 0
+        self._check = store.storage.check
+        store.storage.check = self  # type: ignore[method-assign]
+
+    def __call__(self, raw: bytes) -> object:
+        self.calls += 1
+        return self._check(raw)
+
+
+def test_the_first_page_is_kept_and_drawn_before_the_store_is_parsed(demo_path: Path) -> None:
+    first = Store(demo_path, clock=fixed_clock)
+    drawn = first.first_page(5)
+    first.finish_open()
+    kept = page_path(demo_path)
+    assert kept.exists() and kept.stat().st_mode & 0o777 == 0o600
+
+    again = Store(demo_path, clock=fixed_clock)
+    checks = _Checks(again)
+    opened = again.first_page(5)
+    assert checks.calls == 0  # drawn from the kept page: the store is not parsed yet
+    assert opened is not None and drawn is not None
+    assert opened[1] == drawn[1]
+    assert [s.model_dump() for s in opened[0].students] == [
+        s.model_dump() for s in drawn[0].students
+    ]
+    assert opened[0].attempts == drawn[0].attempts
+    assert again.finish_open().attempts == first.roster.attempts
+    assert checks.calls == 1
+
+
+def test_a_kept_page_of_other_bytes_or_damaged_is_never_drawn(demo_path: Path) -> None:
+    first = Store(demo_path, clock=fixed_clock)
+    first.first_page(5)
+    first.finish_open()
+    sid = first.roster.active[0].student_id
+    # Another instructor records an attempt: the kept page was made from other bytes.
+    Store(demo_path, clock=fixed_clock).record_attempt(
+        sid, "green", fixed_clock().date(), correct=90
+    )
+    opened = Store(demo_path, clock=fixed_clock).first_page(5)
+    assert opened is not None
+    assert any(a.correct == 90 for a in opened[0].attempts_of(sid))
+    # A damaged page file is ignored as well.
+    page_path(demo_path).write_bytes(b"\x00not json")
+    store = Store(demo_path, clock=fixed_clock)
+    checks = _Checks(store)
+    opened = store.first_page(5)
+    assert checks.calls == 1 and opened is not None
+    assert any(a.correct == 90 for a in opened[0].attempts_of(sid))
+
+
+def test_a_kept_page_over_a_damaged_store_never_lets_a_change_through(demo_path: Path) -> None:
+    """Even a page kept for exactly the damaged bytes only paints: the check after the
+    first frame refuses the store, and nothing is written."""
+    store = Store(demo_path, clock=fixed_clock)
+    store.first_page(5)
+    store.finish_open()
+    page = orjson.loads(page_path(demo_path).read_bytes())
+    damaged = damage_the_last_student(demo_path)
+    page["key"] = page_key(damaged)
+    page_path(demo_path).write_bytes(orjson.dumps(page))
+    later = Store(demo_path, clock=fixed_clock)
+    assert later.first_page(5) is not None
+    with pytest.raises(StoreError, match="damaged"):
+        later.record_attempt("E2001", "green", fixed_clock().date(), correct=80)
+    assert demo_path.read_bytes() == damaged
+
+
+def test_closing_keeps_the_page_of_the_store_as_changed(demo_path: Path) -> None:
+    store = Store(demo_path, clock=fixed_clock)
+    store.first_page(5)
+    store.finish_open()
+    sid = store.roster.active[0].student_id
+    store.record_attempt(sid, "green", fixed_clock().date(), correct=91)
+    store.keep_first_page(5)
+    again = Store(demo_path, clock=fixed_clock)
+    checks = _Checks(again)
+    opened = again.first_page(5)
+    assert checks.calls == 0 and opened is not None
+    assert any(a.correct == 91 for a in opened[0].attempts_of(sid))

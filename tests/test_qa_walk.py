@@ -103,3 +103,26 @@ def test_report_in_an_80_column_terminal_fits_by_cutting_long_names(demo_store: 
     piped = Console(file=io.StringIO(), width=80, color_system=None)
     print_report(demo_store.roster, date(2026, 11, 21), console=piped)
     assert "Shevchenko, Oleksandr" in piped.file.getvalue()  # type: ignore[attr-defined]
+
+
+async def test_the_notice_after_a_fee_or_retake_change_names_no_key(app: CptApp) -> None:
+    """The notice after saving the fee schedule ended "· f edits" (and the retake policy's
+    "· w edits"): the screen's hint, not news. The screen's own lines keep their hint."""
+    notices: list[str] = []
+    app.notify = lambda message, **_: notices.append(message)  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("3", "f")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("w")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "·  f edits" in text and "·  w edits" in text
+    fees, policy = notices
+    assert fees.startswith("New fees from now on; recorded fees are unchanged. Fees now:")
+    assert fees.endswith("(since 2026-11-21)") and "edits" not in fees
+    assert policy.startswith("New retake policy from now on; earlier waits are unchanged.")
+    assert "ready at pass + 5" in policy and "edits" not in policy

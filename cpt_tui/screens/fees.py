@@ -86,6 +86,10 @@ def totals_table(sections: dict[str, FeeLine], overall: FeeLine, count: int) -> 
     return table
 
 
+EDITS_HINT = "  ·  {} edits"
+"""The key that edits a line on the screen: left out of the notice after the edit."""
+
+
 def schedule_line(schedule: FeeSchedule) -> str:
     return (
         f"Fees now: registration {dollars(schedule.registration)} once, assessment "
@@ -256,7 +260,8 @@ class FeesScreen(CptScreen):
                 self.cpt.change(
                     lambda: self.cpt.store.set_fees(*amounts),
                     lambda s: self.notify(
-                        f"New fees from now on; recorded fees are unchanged. {schedule_line(s)}"
+                        "New fees from now on; recorded fees are unchanged. "
+                        + schedule_line(s).removesuffix(EDITS_HINT.format("f"))
                     ),
                 )
 
@@ -268,8 +273,8 @@ class FeesScreen(CptScreen):
                 self.cpt.change(
                     lambda: self.cpt.store.set_retake_policy(*values),
                     lambda p: self.notify(
-                        f"New retake policy from now on; earlier waits are unchanged. "
-                        f"{policy_line(p)}"
+                        "New retake policy from now on; earlier waits are unchanged. "
+                        + policy_line(p).removesuffix(EDITS_HINT.format("w"))
                     ),
                 )
 

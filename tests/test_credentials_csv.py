@@ -439,3 +439,21 @@ def test_import_kinds_are_one_at_a_time(
     assert cli(demo_path, "import", "--points", "--credentials", str(file)) == 2
     assert "choose one kind of file" in capsys.readouterr().err
     assert cli(demo_path, "import", "--points", "--diagnostics", str(file)) == 2
+
+
+def test_the_demo_moved_to_another_day_keeps_its_renewal_ready(tmp_path: Path) -> None:
+    """`cpt-tui demo` moves every date to today: points and verifications move too, so the
+    CPT holder who can renew on the demo's day can renew on any day it is opened."""
+    from datetime import date, timedelta
+
+    from cpt_tui.cli import DEMO_AS_OF, dated_demo
+    from cpt_tui.core.recert import recertification
+
+    later = DEMO_AS_OF + timedelta(days=400)
+    dated_demo(tmp_path / "demo.json", later)
+    roster = Store(tmp_path / "demo.json").roster
+    dana = roster.by_id["E2002"]
+    assert dana.points[0].earned_on == date(2022, 8, 1) + timedelta(days=400)
+    assert dana.credentials["cpt"].verified_on == date(2022, 1, 10) + timedelta(days=400)
+    status = recertification(roster.standings["E2002"], later)
+    assert status is not None and status.can_renew and status.points == 100

@@ -134,14 +134,37 @@ def build_parser() -> argparse.ArgumentParser:
         help="each key work activity's class average per module, weakest first",
     )
     log = commands.add_parser("log", parents=[common], help="recent changes from the audit trail")
-    log.add_argument("-n", "--count", type=int, default=20, help="how many (default 20)")
+    log.add_argument("-n", "--count", type=_count, default=20, help="how many (default 20)")
     return parser
+
+
+def _count(text: str) -> int:
+    """`-n`: a whole number, 0 or more (0 prints nothing)."""
+    try:
+        count = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if count < 0:
+        raise argparse.ArgumentTypeError(f"{count} is negative: give 0 or more")
+    return count
+
+
+CREATES_A_STORE = {None, "demo", "import"}
+"""Commands that may start a new store (the app, the demo's copy, an import); every other
+command given a path where there is no store says so instead of reading it as empty."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return run(args)
+    except BrokenPipeError:
+        # Output cut short by its reader (`report | head`): what was wanted was read. Python
+        # would report the pipe again when it flushes stdout at exit: point it at nothing.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        return EXIT_OK
     except CptError as exc:
         say(f"cpt-tui: {exc}", err=True)
         return EXIT_REFUSED
@@ -164,6 +187,11 @@ def run(args: argparse.Namespace) -> int:
     if command == "demo":
         return run_demo(getattr(args, "theme", None))
     db = getattr(args, "db", None) or default_db()
+    if command not in CREATES_A_STORE and not db.exists():
+        raise Refused(
+            f"no store at {db}: check --db (or $CPT_TUI_DB); the app or "
+            "`cpt-tui import FILE.csv` starts a new one"
+        )
     store = Store(db)
     if command is None:
         return run_tui(store, theme=getattr(args, "theme", None))
@@ -204,6 +232,11 @@ def run(args: argparse.Namespace) -> int:
     if command == "report":
         from .report import print_report
 
+        roster = store.roster
+        if args.section is not None and not roster.has_section(args.section):
+            names = sorted({s.section for s in roster.students if s.section}, key=str.casefold)
+            there = ", ".join(names) if names else "none: no student has a section"
+            raise Refused(f"no section {args.section!r}; the sections are: {there}")
         print_report(
             store.roster,
             store.today(),
@@ -216,7 +249,7 @@ def run(args: argparse.Namespace) -> int:
         return run_testday(store, args)
     if command == "log":
         store.refresh()  # a damaged store is refused here as by every other command
-        for entry in store.audit(max(args.count, 1)):
+        for entry in store.audit(args.count):
             # Each field escaped on its own: a newline in a header cell quoted by the detail
             # cannot start a line that looks like another entry.
             print(
@@ -325,6 +358,8 @@ def run_import(
     say(
         f"{verb} {plan.kind}: {plan.summary()}" + (" (dry run: nothing written)" if dry_run else "")
     )
+    for note in plan.notes:  # IDs matched to stored ones, students registered
+        say(f"  {note}")
     return EXIT_OK
 
 

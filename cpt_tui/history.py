@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from .core import audit
+from .core.models import Attempt, FeeSchedule, Student
 from .storage import StoreError
 from .transaction import Transaction
 
@@ -26,7 +28,9 @@ class AuditEntry:
 
 
 def recent(data: dict[str, Any], limit: int) -> list[AuditEntry]:
-    """The store's `limit` most recent audit entries, newest first."""
+    """The store's `limit` most recent audit entries, newest first (none for 0)."""
+    if limit <= 0:
+        return []
     entries = sorted(data.get("audit", {}).items(), key=lambda item: int(item[0]))[-limit:]
     return [_audit_entry(e) for _, e in reversed(entries)]
 
@@ -80,7 +84,7 @@ class UndoHistory:
     def remember(self, tx: Transaction) -> None:
         """A written change, with the records before and after it."""
         after = {t: {k: tx.staged[t][k] for k in keys} for t, keys in tx.before.items()}
-        self._changes.append(Change(f"{tx.action} {tx.detail}", tx.before, after))
+        self._changes.append(Change(tx.label, tx.before, after))
         del self._changes[:-UNDO_KEPT]
 
     @property
@@ -109,3 +113,41 @@ def revert(change: Change, tx: Transaction) -> None:
                 tx.remove(table, key)
             else:
                 tx.put(table, old)
+
+
+def undone(change: Change) -> list[str]:
+    """What undoing `change` puts back, record by record, for the audit trail."""
+    said: list[str] = []
+    for table, records in change.before.items():
+        for key, old in records.items():
+            new = change.after[table][key]
+            if table == "students":
+                said += _students_back(new, old)
+            elif table == "attempts":
+                if old is not None:
+                    said.append("restored attempt " + audit.attempt_summary(_attempt(old)))
+                elif new is not None:
+                    said.append("removed attempt " + audit.attempt_summary(_attempt(new)))
+            elif table == "fees" and new is not None and old is None:
+                withdrawn = FeeSchedule.model_validate(new)
+                said.append(
+                    f"fee schedule of {withdrawn.effective_from:%Y-%m-%d %H:%M} withdrawn: "
+                    f"registration {withdrawn.registration:.2f}, assessment "
+                    f"{withdrawn.assessment:.2f}, supplement {withdrawn.supplement:.2f}"
+                )
+    return said
+
+
+def _attempt(doc: dict[str, Any]) -> Attempt:
+    return Attempt.model_validate(doc)
+
+
+def _students_back(now: dict[str, Any] | None, then: dict[str, Any] | None) -> list[str]:
+    """A student as the undo leaves them, from as they were (`now`) to as before (`then`)."""
+    if now is not None and then is not None:
+        return [audit.student_edit(Student.model_validate(now), Student.model_validate(then))]
+    if then is not None:
+        return ["restored " + audit.student_summary(Student.model_validate(then))]
+    if now is not None:
+        return ["removed " + audit.student_summary(Student.model_validate(now))]
+    return []

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 
+from .core import audit
 from .core.csv_imports import plan_attempts_import, plan_roster_import
 from .core.csvio import ImportPlan
 from .core.diagnostics_csv import DiagnosticsPlan, plan_diagnostics_import
+from .core.models import Attempt
 from .transaction import Transaction, dump, new_attempt_id, put_student
 
 
@@ -33,11 +35,19 @@ def stage_import(
         )
     if dry_run or not plan.ok:
         return plan
+    details = [f"{table}: {plan.summary()}"]
     for record in plan.new:
         tx.put(table, dump(record))
-    for student in plan.updated:
-        tx.put(table, dump(student.model_copy(update={"revision": student.revision + 1})))
-    tx.detail = f"{table}: {plan.summary()}"
+        if isinstance(record, Attempt):
+            details.append(f"new attempt {audit.attempt_summary(record)}")
+        else:
+            details.append(f"new {audit.student_summary(record)}")
+    for student in plan.updated:  # an attempts import registers students, a roster one edits
+        put_student(tx, student)
+        details.append(audit.student_edit(roster.by_id[student.student_id], student))
+    # Every record named with its values: the audit trail answers "who changed this?".
+    tx.detail = "; ".join(details)
+    tx.label = f"import {table}: {plan.summary()}"
     return plan
 
 

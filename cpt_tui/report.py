@@ -32,6 +32,14 @@ NAME_MIN = 12
 """A name cut to fit the terminal keeps at least this many columns."""
 
 
+class ReportConsole(Console):
+    """Rich's console, but output cut short by a closed pipe (`report | head`) is left to
+    the command line, which ends quietly with exit 0 (Rich itself would exit 1)."""
+
+    def on_broken_pipe(self) -> None:
+        raise BrokenPipeError
+
+
 def print_report(
     roster: Roster,
     today: date,
@@ -43,10 +51,12 @@ def print_report(
 ) -> None:
     """Print the same standings and totals the screens show for these students; with
     `summary_only` the per-student lines are left out (modules, fees and counts only)."""
-    console = console or Console()
-    students = roster.visible(show_dropped=show_dropped)
+    console = console or ReportConsole()
+    in_scope = list(roster.students)  # the class (or the section), dropped students too
     if section is not None:
-        students = [s for s in students if s.section.casefold() == section.casefold()]
+        wanted = section.strip().casefold()
+        in_scope = [s for s in in_scope if s.section.casefold() == wanted]
+    students = [s for s in in_scope if show_dropped or not s.dropped]
     title = f"CPT class standing, {today}" + (f", section {section}" if section else "")
 
     if not summary_only:
@@ -71,17 +81,25 @@ def print_report(
         )
     console.print(modules)
 
-    sections, class_total = fee_totals(roster, students)
-    fees = Table(title="Fees", title_justify="left")
+    # Charges are charges: a dropped student's fees were paid, so every total has them.
+    sections, class_total = fee_totals(roster, in_scope)
+    dropped = sum(s.dropped for s in in_scope)
+    fees = Table(title="Fees (dropped students included)", title_justify="left")
     fees.add_column("Section")
     renewals = bool(class_total.recertification)  # a column only where a renewal is charged
     titles = ["Registration", "Assessments", "Supplements", "Total"]
     for name in titles[:3] + ["Renewals"] * renewals + titles[3:]:
         fees.add_column(name, justify="right")
-    for name, line in sections.items():
-        fees.add_row(plain(name or "(none)"), *amounts(line, renewals))
-    fees.add_section()
-    fees.add_row("Class", *amounts(class_total, renewals), style="bold")
+    if section is None:
+        for name, line in sections.items():
+            fees.add_row(plain(name or "(none)"), *amounts(line, renewals))
+        fees.add_section()
+    label = plain("Class" if section is None else section)
+    label.append(f" ({len(in_scope)}" + (f", {dropped} dropped)" if dropped else ")"))
+    fees.add_row(label, *amounts(class_total, renewals), style="bold")
+    if len(students) != len(in_scope):
+        _, listed = fee_totals(roster, students)
+        fees.add_row(f"{len(students)} without dropped", *amounts(listed, renewals))
     console.print(fees)
     console.print(
         plain(f"{len(students)} students, {summary.certified} with the full CPT."),

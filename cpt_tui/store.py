@@ -9,11 +9,14 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from .core import audit
+from .core.catalog import FIRST_ASSESSMENT_ON
 from .core.credentials import credentials_of, noted
 from .core.credentials_csv import plan_credentials_import, plan_points_import
 from .core.csvio import ImportPlan
 from .core.diagnostics import checked_report
 from .core.diagnostics_csv import DiagnosticsPlan
+from .core.labels import plural
 from .core.models import (
     Attempt,
     FeeSchedule,
@@ -64,13 +67,19 @@ class Store(StoreFile):
             with fields_checked():
                 student = form.to_student(original, schedule)
             moved = original is not None and student.student_id != original.student_id
-            if (original is None or moved) and tx.get("students", student.student_id):
-                taken = Student.model_validate(tx.get("students", student.student_id))
-                raise InvalidFields(
-                    {"student_id": f"student ID {student.student_id} is {taken.full_name}'s"}
-                )
+            taken = tx.roster.find(student.student_id)  # s1001 is S1001, 7 is 007
+            if taken is not None and (original is None or taken.student_id != original.student_id):
+                shown = student.student_id
+                if taken.student_id != shown:
+                    shown += f" (stored as {taken.student_id})"
+                raise InvalidFields({"student_id": f"student ID {shown} is {taken.full_name}'s"})
             if original is not None and student == original:
                 return original
+            tx.detail = (
+                audit.student_summary(student)
+                if original is None
+                else audit.student_edit(original, student)
+            )
             student = student.model_copy(update={"revision": student.revision + 1})
             if original is not None and moved:
                 tx.remove("students", original.student_id)
@@ -82,10 +91,13 @@ class Store(StoreFile):
     def delete_student(self, student_id: str) -> None:
         """Remove a student and their attempts (undo brings both back)."""
         with self._change("delete", f"student {student_id}") as tx:
-            self._student(tx, student_id)
+            student = self._student(tx, student_id)
             tx.remove("students", student_id)
-            for a in tx.roster.attempts_of(student_id):
+            gone = tx.roster.attempts_of(student_id)
+            for a in gone:
                 tx.remove("attempts", a.attempt_id)
+            tx.detail = audit.student_summary(student) + "; " + plural(len(gone), "attempt")
+            tx.detail += "".join(f"; attempt {audit.attempt_summary(a)}" for a in gone)
 
     def toggle_supplement(self, student_id: str, module: str) -> Student:
         """Buy (at the fee in force) or un-buy one module's supplement."""
@@ -94,7 +106,9 @@ class Store(StoreFile):
             bought = dict(student.supplements)
             if bought.pop(module, None) is None:
                 bought[module] = tx.roster.fees.supplement
-            return put_student(tx, student.model_copy(update={"supplements": bought}))
+            updated = put_student(tx, student.model_copy(update={"supplements": bought}))
+            tx.detail = audit.student_edit(student, updated)
+            return updated
 
     # -- attempts -----------------------------------------------------------------------
 
@@ -109,15 +123,18 @@ class Store(StoreFile):
         practice: bool = False,
     ) -> Attempt:
         """Record one sitting, charged at the assessment fee in force now; a practice test
-        is never charged."""
+        is never charged. A student not yet registered is registered by an assessment (every
+        assessment needs the registration)."""
         score = f"{correct}" if correct is not None else f"{percent}%"
         action = "record practice" if practice else "record"
         with self._change(action, f"{student_id} {module} {score} on {taken_on}") as tx:
-            self._student(tx, student_id)
+            student = self._student(tx, student_id)
             roster = tx.roster
             spec = next(m for m in roster.modules if m.key == module)
             if taken_on > self.today():
                 raise InvalidFields({"taken_on": f"{taken_on} is in the future"})
+            if taken_on < FIRST_ASSESSMENT_ON:
+                raise InvalidFields({"taken_on": f"{taken_on} is before the CPT existed"})
             with fields_checked():
                 attempt = Attempt(
                     attempt_id=new_attempt_id(),
@@ -132,13 +149,22 @@ class Store(StoreFile):
                     kind="practice" if practice else "assessment",
                 )
             tx.put("attempts", dump(attempt))
+            tx.detail = audit.attempt_summary(attempt)
+            if not student.registered and not practice:
+                put_student(
+                    tx, student.model_copy(update={"registration_fee": roster.fees.registration})
+                )
+                tx.detail += f"; registered {student_id} at {roster.fees.registration:.2f}"
             return attempt
 
     def delete_attempt(self, attempt_id: str) -> None:
         with self._change("delete attempt", attempt_id) as tx:
-            if tx.get("attempts", attempt_id) is None:
+            doc = tx.get("attempts", attempt_id)
+            if doc is None:
                 raise StoreError("that attempt is no longer in the store")
             tx.remove("attempts", attempt_id)
+            tx.detail = audit.attempt_summary(Attempt.model_validate(doc))
+            tx.label = f"delete attempt {tx.detail}"
 
     def set_diagnostics(self, original: Attempt, report: dict[int, int]) -> Attempt:
         """Replace an attempt's diagnostic report (activity number -> percent; empty clears
@@ -194,6 +220,8 @@ class Store(StoreFile):
                     recertification=recertification,
                 )
             tx.put("fees", dump(schedule))
+            tx.detail = audit.schedule_change(tx.roster.fees, schedule)
+            tx.label = f"fees {tx.detail}"
             return schedule
 
     def set_retake_policy(

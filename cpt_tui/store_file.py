@@ -24,7 +24,15 @@ from .core.models import (
     Student,
 )
 from .core.roster import Roster
-from .history import AuditEntry, UndoConflict, UndoHistory, recent, revert, system_user
+from .history import (
+    AuditEntry,
+    UndoConflict,
+    UndoHistory,
+    recent,
+    revert,
+    system_user,
+    undone,
+)
 from .reading import (
     ATTEMPTS,
     STUDENTS,
@@ -284,6 +292,7 @@ class StoreFile:
                 return None
             try:
                 with self._change("undo", change.label, undoable=False) as tx:
+                    tx.detail = "; ".join([change.label, *undone(change)])
                     revert(change, tx)
             except UndoConflict as exc:
                 self._history.forget_newest()

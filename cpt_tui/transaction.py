@@ -119,7 +119,9 @@ class Transaction:
         self.roster = roster
         """The store as read under the lock, before this change."""
         self.action, self.detail = action, detail
-        """What the audit trail will say; the change may add to the detail."""
+        """What the audit trail will say; the change puts each field's old and new value in."""
+        self.label = f"{action} {detail}"
+        """The change in a few words, for undo's notice."""
         self._tables = tables
         self._index = tables.index
         self._data = data

@@ -62,11 +62,11 @@ def test_roster_export_values(demo_store: Store) -> None:
     ava = rows["S1001"]
     assert ava["registered"] == "yes" and ava["status"] == "active"
     assert ava["safety_best_pct"] == "84.3" and ava["safety_attempts"] == "1"
-    assert ava["safety_passed_on"] == "2026-09-18" and ava["safety_supplement"] == "yes"
+    assert ava["safety_passed_on"] == "2026-09-18" and ava["safety_supplement"] == "70.00"
     assert (
         ava["green_best_pct"] == ""
         and ava["green_passed_on"] == ""
-        and ava["green_supplement"] == "no"
+        and ava["green_supplement"] == ""
     )
     assert ava["core_passed"] == "4" and ava["cpt_certified"] == "yes"
     assert (ava["cpt_certified_on"], ava["cpt_expires_on"]) == ("2026-11-13", "2031-11-13")

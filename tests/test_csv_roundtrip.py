@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from cpt_tui.core import catalog
 from cpt_tui.core.csv_imports import plan_attempts_import, plan_roster_import
 from cpt_tui.core.csvio import attempts_rows, roster_rows, write_csv
+from cpt_tui.core.ids import id_key
 from cpt_tui.core.models import Attempt, Student
 from cpt_tui.core.roster import Roster
 
@@ -40,7 +41,7 @@ def rosters(draw: st.DrawFn) -> Roster:
             st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._-]{0,7}", fullmatch=True),
             min_size=1,
             max_size=6,
-            unique=True,
+            unique_by=id_key,  # `K` and `k`, `7` and `007` are one student (SPEC)
         )
     )
     students, attempts = [], []

@@ -126,7 +126,8 @@ def test_a_lesson_over_ssh(terminal: tuple[Terminal, Path]) -> None:
     fees = term.wait_for("22 shown", "Carter, Ben")
     carter = next(line for line in fees.splitlines() if "Carter, Ben" in line)
     assert "$22.00 (1)" in carter
-    term.wait_for("$5,966.00")  # $5,944.00 and the new attempt (once the toast has gone)
+    # $5,944.00, the new attempt and Ben's registration (his first attempt registers him)
+    term.wait_for("$5,994.00")
 
     term.keys("x")
     term.wait_for("Export to CSV")
@@ -143,4 +144,5 @@ def test_a_lesson_over_ssh(terminal: tuple[Terminal, Path]) -> None:
     rows = {r["student_id"]: r for r in csv.DictReader(export.open(encoding="utf-8-sig"))}
     assert rows["E2008"]["safety_best_pct"] == "77.1"
     assert rows["E2008"]["fee_assessments"] == "22.00"
+    assert rows["E2008"]["registered"] == "yes" and rows["E2008"]["fee_registration"] == "28.00"
     assert export.stat().st_mode & 0o777 == 0o600

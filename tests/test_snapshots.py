@@ -111,7 +111,8 @@ class TestProgress:
 class TestFees:
     def test_fees_on_the_demo_roster(self, snap_compare: Snap, demo_app: CptApp) -> None:
         """3: each student's registration, assessments (count), supplements and total;
-        totals per section and for the 22 shown; the fees in force since 2020-06-01."""
+        totals per section and for the 22 shown, then in bold `All 24, 2 dropped`: the
+        class's charges, dropped students included; the fees in force since 2020-06-01."""
         assert snap_compare(demo_app, terminal_size=SIZE, run_before=steps("3"))
 
     def test_planner(self, snap_compare: Snap, demo_app: CptApp) -> None:

@@ -48,7 +48,9 @@ def test_every_change_is_in_the_audit_trail(demo_store: Store, add_student) -> N
     demo_store.record_attempt("T100", "safety", date(2026, 11, 20), correct=70)
     entries = demo_store.audit(2)
     assert [(e.user, e.action) for e in entries] == [("tester", "record"), ("tester", "add")]
-    assert entries[0].detail == "T100 safety 70 on 2026-11-20"
+    assert entries[0].detail == (
+        "T100 safety 70/83 on 2026-11-20, fee 22.00; registered T100 at 28.00"
+    )
 
 
 def test_records_round_trip_through_the_file(demo_store: Store) -> None:

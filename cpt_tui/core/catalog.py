@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from .models import FeeSchedule, Module, PointsCategory, RetakePolicy
@@ -23,6 +23,8 @@ POINTS_CATEGORIES: dict[PointsCategory, str] = {
 """MSSC's four recertification categories, as an instructor reads them."""
 CPT_CREDENTIAL = "cpt"
 """The full CPT's credential key (beside the module keys) in files and profiles."""
+FIRST_ASSESSMENT_ON = date(2000, 1, 1)
+"""No CPT assessment was sat before 2000: an earlier attempt date is a typing slip."""
 
 MODULES: tuple[Module, ...] = (
     Module(

@@ -3,19 +3,25 @@ written: the rows read by `csvio.read_table`, the plan an `ImportPlan`."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any, Literal
 
 from .catalog import find_module
 from .csvio import ATTEMPTS_HEADER, ImportPlan, Table, _reason, read_table, roster_header
-from .models import Attempt, FeeSchedule, Student, grad_year
+from .ids import id_key
+from .models import Attempt, FeeSchedule, Student, grad_year, one_decimal
 from .parse import parse_bool, parse_date, parse_money, parse_score
 from .retakes import eligibility
 from .roster import Roster
 from .standing import module_standing
+
+_AMOUNT = re.compile(r"^\$?\d{1,5}\.\d{2}$")
+"""A supplement cell holding the fee paid (`70.00`), as opposed to yes/no."""
 
 ROSTER_ALIASES = {
     "student_id": ["studentid", "id", "studentnumber"],
@@ -26,6 +32,7 @@ ROSTER_ALIASES = {
     "section": ["section", "class", "period"],
     "term": ["term"],
     "registered": ["registered"],
+    "fee_registration": ["feeregistration", "registrationfee"],
     "status": ["status"],
     "state_id": ["stateid", "statestudentid", "ssid", "sasid"],
     "grad_year": ["gradyear", "graduationyear", "cohort", "cohortyear"],
@@ -65,13 +72,18 @@ def plan_roster_import(data: bytes, roster: Roster, schedule: FeeSchedule) -> Im
         plan.errors.append((1, "no name columns (first_name and last_name, or name)"))
         return plan
     seen: dict[str, int] = {}
+    matched: dict[tuple[str, str], list[int]] = {}
     for line, row in table.rows:
         sid = table.cell(row, "student_id") or ""
-        if sid in seen:
-            plan.errors.append((line, f"student ID {sid} is already on line {seen[sid]}"))
+        key = id_key(sid)
+        if key in seen:
+            plan.errors.append((line, f"student ID {sid} is already on line {seen[key]}"))
             continue
-        seen[sid] = line
-        existing = roster.by_id.get(sid)
+        seen[key] = line
+        existing = roster.find(sid)
+        if existing is not None and existing.student_id != sid:
+            matched.setdefault((sid, existing.student_id), []).append(line)
+            sid = existing.student_id  # the stored ID is kept, never renamed by an import
         try:
             fields = _roster_fields(table, row, module_keys, existing, schedule)
             base = existing.model_dump() if existing else {}
@@ -85,7 +97,18 @@ def plan_roster_import(data: bytes, roster: Roster, schedule: FeeSchedule) -> Im
             plan.unchanged += 1
         else:
             plan.updated.append(student)
+    plan.notes += _matched_notes(matched, roster)
     return plan
+
+
+def _matched_notes(matched: dict[tuple[str, str], list[int]], roster: Roster) -> list[str]:
+    """`line 4: s1001 is S1001 (Ava Martinez)`: every ID taken for a stored one written
+    differently (case, spaces, leading zeros)."""
+    notes = []
+    for (typed, stored), lines in matched.items():
+        where = "line" + "s" * (len(lines) > 1) + " " + ", ".join(map(str, lines))
+        notes.append(f"{where}: {typed} is {stored} ({roster.by_id[stored].full_name})")
+    return notes
 
 
 def _roster_fields(
@@ -113,7 +136,15 @@ def _roster_fields(
         except ValueError as exc:
             raise ValueError(f"registered: {exc}") from None
         kept = existing.registration_fee if existing else None
-        fields["registration_fee"] = (kept or schedule.registration) if flag else None
+        paid = table.cell(row, "fee_registration") or ""
+        if flag and paid:
+            try:
+                fields["registration_fee"] = parse_money(paid)
+            except ValueError as exc:
+                raise ValueError(f"fee_registration: {exc}") from None
+        else:
+            fee = kept if kept is not None else schedule.registration
+            fields["registration_fee"] = fee if flag else None
     status = table.cell(row, "status")
     if status is not None:
         folded = status.casefold() or "active"
@@ -125,10 +156,16 @@ def _roster_fields(
         cell = table.cell(row, f"{key}_supplement")
         if cell is None:
             continue
+        if _AMOUNT.match(cell):  # the fee paid, as the export writes it
+            try:
+                bought[key] = parse_money(cell)
+            except ValueError as exc:
+                raise ValueError(f"{key}_supplement: {exc}") from None
+            continue
         try:
             wanted = parse_bool(cell)
         except ValueError as exc:
-            raise ValueError(f"{key}_supplement: {exc}") from None
+            raise ValueError(f"{key}_supplement: {exc} (nor an amount such as 70.00)") from None
         if wanted:
             bought.setdefault(key, schedule.supplement)
         else:
@@ -160,6 +197,8 @@ def plan_attempts_import(
         return plan
     stored = Counter(a.identity for a in roster.attempts)
     lines: dict[str, int] = {}
+    matched: dict[tuple[str, str], list[int]] = {}
+    registered: dict[str, Student] = {}
     for line, row in table.rows:
         try:
             attempt = _attempt_from_row(
@@ -168,12 +207,31 @@ def plan_attempts_import(
         except ValueError as exc:  # pydantic's ValidationError included
             plan.errors.append((line, _reason(exc)))
             continue
+        typed = table.cell(row, "student_id") or ""
+        if typed != attempt.student_id:
+            matched.setdefault((typed, attempt.student_id), []).append(line)
+        # Each stored attempt answers for one identical row: a file holding the same
+        # sitting twice adds the second (a store holding it once has only one of them).
         if stored[attempt.identity]:
             stored[attempt.identity] -= 1
             plan.unchanged += 1
-        else:
-            plan.new.append(attempt)
-            lines[attempt.attempt_id] = line
+            continue
+        plan.new.append(attempt)
+        lines[attempt.attempt_id] = line
+        student = roster.by_id[attempt.student_id]
+        charged = not attempt.practice  # a practice test is never charged: no registration
+        if charged and not student.registered and student.student_id not in registered:
+            registered[student.student_id] = student.model_copy(
+                update={"registration_fee": schedule.registration}
+            )
+    plan.updated.extend(registered.values())
+    plan.notes += _matched_notes(matched, roster)
+    if registered:
+        names = ", ".join(f"{s.full_name} ({s.student_id})" for s in registered.values())
+        plan.notes.append(
+            f"registers {len(registered)} student{'s' * (len(registered) != 1)} at "
+            f"${schedule.registration:.2f} (every assessment needs the registration): {names}"
+        )
     if plan.ok:
         plan.early = [
             (lines[a.attempt_id], f"{a.student_id} {a.module} on {a.taken_on}: {why}")
@@ -205,6 +263,27 @@ def early_retakes(roster: Roster, new: list[Attempt]) -> list[tuple[Attempt, str
     return found
 
 
+PERCENT_TOLERANCE = Decimal("0.05")
+"""How far a row's `percent` may be from its `correct`'s exact percent: the export writes
+it to one decimal, so a true copy is never further off than 0.05."""
+
+
+def _check_agrees(correct: int, questions: int, percent_text: str) -> None:
+    """A row giving both a count and a percent must mean one score; else ValueError."""
+    try:
+        percent = Decimal(percent_text.strip().removesuffix("%"))
+    except ArithmeticError:
+        raise ValueError(f"percent {percent_text!r} is not a number") from None
+    if not percent.is_finite():
+        raise ValueError(f"percent {percent_text!r} is not a number")
+    exact = Fraction(correct * 100, questions)
+    if abs(Fraction(percent) - exact) > Fraction(PERCENT_TOLERANCE):
+        raise ValueError(
+            f"correct {correct} is {one_decimal(exact)}% of {questions} questions, "
+            f"but percent says {percent_text.strip()}: fix one of them"
+        )
+
+
 def _attempt_from_row(
     table: Table,
     row: list[str],
@@ -217,7 +296,8 @@ def _attempt_from_row(
     practice: bool = False,
 ) -> Attempt:
     sid = table.cell(row, "student_id") or ""
-    if sid not in roster.by_id:
+    student = roster.find(sid)
+    if student is None:
         raise ValueError(f"student ID {sid!r} is not on the roster (import the roster first)")
     module_text = table.cell(row, "module") or ""
     module = find_module(module_text)
@@ -227,9 +307,14 @@ def _attempt_from_row(
     correct_text = table.cell(row, "correct") or ""
     percent_text = table.cell(row, "percent") or ""
     if correct_text:
-        correct, percent = parse_score(correct_text, module)
+        try:
+            correct, percent = parse_score(correct_text, module)
+        except ValueError as exc:
+            raise ValueError(f"correct: {exc}") from None
         if correct is None:
             raise ValueError(f"correct {correct_text!r} is not a whole number of answers")
+        if percent_text:
+            _check_agrees(correct, module.questions, percent_text)
     elif percent_text:
         correct, percent = parse_score(percent_text.removesuffix("%") + "%", module)
     else:
@@ -242,7 +327,7 @@ def _attempt_from_row(
         fee = parse_money(fee_text) if fee_text else schedule.assessment
     return Attempt(
         attempt_id=new_id(),
-        student_id=sid,
+        student_id=student.student_id,
         module=module.key,
         taken_on=taken_on,
         correct=correct,

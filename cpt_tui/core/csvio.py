@@ -73,6 +73,12 @@ def _money(value: Decimal) -> str:
     return f"{value:.2f}"
 
 
+def _paid(fee: Decimal | None) -> str:
+    """A supplement as the fee paid for it (`70.00`), or empty when none was bought: a
+    re-import charges what was paid, not the schedule in force then."""
+    return "" if fee is None else _money(fee)
+
+
 def roster_header(roster: Roster) -> list[str]:
     """The wide export's columns, exactly in the SPEC's order."""
     header = ["student_id", "last_name", "first_name", "email", "section", "term"]
@@ -97,7 +103,8 @@ def roster_rows(roster: Roster) -> Iterator[list[str]]:
         row += [_yes(student.registered), student.status]
         for ms in st.modules.values():
             best = one_decimal(ms.best) if ms.best is not None else ""
-            row += [best, str(len(ms.attempts)), _day(ms.passed_on), _yes(ms.supplement)]
+            paid = student.supplements.get(ms.module.key)
+            row += [best, str(len(ms.attempts)), _day(ms.passed_on), _paid(paid)]
         row += [str(st.core_passed), _yes(st.cpt_certified_on is not None)]
         row += [_day(st.cpt_certified_on), _day(st.cpt_expires_on)]
         row += [_money(v) for v in (fees.registration, fees.assessments, fees.supplements)]
@@ -226,6 +233,9 @@ class ImportPlan:
     errors: list[tuple[int, str]] = field(default_factory=list)
     """(line, reason) for every refused row."""
     unknown_columns: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """What the instructor should know before confirming: an ID matched to a stored one
+    written differently, a student registered by their first assessment."""
     early: list[tuple[int, str]] = field(default_factory=list)
     """(line, what) for every assessment dated before the student may sit it: imported
     (it happened), and named."""

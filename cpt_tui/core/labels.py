@@ -31,6 +31,11 @@ def core(st: Standing) -> str:
     return f"{st.core_passed}/{st.core_total}"
 
 
+def plural(count: int, noun: str) -> str:
+    """`1 attempt`, `2 attempts`, `0 attempts`."""
+    return f"{count:,} {noun}{'s' * (count != 1)}"
+
+
 def listed_name(student: Student) -> str:
     """`Last, First`, marked `(dropped)` first so a narrow column still shows it."""
     return ("(dropped) " if student.dropped else "") + student.sort_name

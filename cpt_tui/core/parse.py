@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 from pydantic import ValidationError
 
+from .catalog import FIRST_ASSESSMENT_ON
 from .models import CENT, GRAD_YEAR_REASON, PATTERN_REASONS, Module
 
 _PERCENT = re.compile(r"^(\d{1,3}(?:\.\d{1,2})?)\s*%?$")
@@ -20,8 +21,9 @@ _NO = {"no", "n", "false", "0", ""}
 def parse_score(text: str, module: Module) -> tuple[int | None, Decimal | None]:
     """`64` correct answers or `77.1%` -> (correct, None) or (None, percent); ValueError says why.
 
-    A bare number with a decimal point is a percent; a whole number is a count of correct
-    answers, as the assessment reports it.
+    A whole number is a count of correct answers, as the assessment reports it; a percent
+    needs its `%`. A bare `64.5` is refused: it is neither a count nor marked as a percent,
+    and taking it silently for one or the other would record the wrong score.
     """
     text = text.strip()
     if not text:
@@ -32,7 +34,11 @@ def parse_score(text: str, module: Module) -> tuple[int | None, Decimal | None]:
             raise ValueError(f"{module.short} has only {module.questions} questions")
         return correct, None
     match = _PERCENT.match(text)
-    if not match or (not text.endswith("%") and "." not in text):
+    if match and not text.endswith("%"):
+        raise ValueError(
+            f"{text} is not a whole number of correct answers: add % for a percent ({text}%)"
+        )
+    if not match:
         if text.lstrip().startswith("-"):
             raise ValueError("a score cannot be negative")
         raise ValueError(f"{text!r} is not a score: type 64 (correct) or 77.1%")
@@ -43,7 +49,8 @@ def parse_score(text: str, module: Module) -> tuple[int | None, Decimal | None]:
 
 
 def parse_date(text: str, today: date) -> date:
-    """An ISO date (2026-03-14) or a US one as spreadsheets write it (3/14/2026); not future."""
+    """An ISO date (2026-03-14) or a US one as spreadsheets write it (3/14/2026), from the
+    first CPT assessments (2000) to today."""
     text = text.strip()
     us = _US_DATE.match(text)
     try:
@@ -55,6 +62,11 @@ def parse_date(text: str, today: date) -> date:
         raise ValueError(f"{text!r} is not a date: use YYYY-MM-DD") from None
     if day > today:
         raise ValueError(f"{day.isoformat()} is in the future")
+    if day < FIRST_ASSESSMENT_ON:
+        raise ValueError(
+            f"{day.isoformat()} is before the CPT existed ({FIRST_ASSESSMENT_ON.year}): "
+            "check the year"
+        )
     return day
 
 

@@ -12,7 +12,9 @@ from typing import TypeVar
 from .catalog import DEFAULT_FEES, DEFAULT_RETAKE_POLICY, MODULES
 from .diagnostics import ReportRow, latest_reports
 from .fees import FeeLine, student_fees, total
+from .ids import id_key
 from .models import Attempt, FeeSchedule, Module, RetakePolicy, Student
+from .search import fold, haystack
 from .standing import Standing, standing
 
 V = TypeVar("V")
@@ -111,9 +113,28 @@ class Roster:
     def attempts_of(self, student_id: str) -> tuple[Attempt, ...]:
         return self.attempts_by_student.get(student_id, ())
 
+    @cached_property
+    def by_key(self) -> dict[str, Student]:
+        """`id_key` -> student: how an ID typed or imported finds the one it means."""
+        found: dict[str, Student] = {}
+        for s in self.students:
+            found.setdefault(id_key(s.student_id), s)
+        return found
+
+    def find(self, student_id: str) -> Student | None:
+        """The student an ID means, ignoring case, spaces and an all-digit ID's leading
+        zeros (`s1001` is `S1001`, `7` is `007`)."""
+        return self.by_id.get(student_id) or self.by_key.get(id_key(student_id))
+
+    def has_section(self, section: str) -> bool:
+        """True when some student (dropped ones too) is in this section (case ignored)."""
+        wanted = section.strip().casefold()
+        return any(s.section.casefold() == wanted for s in self.students)
+
     def visible(self, *, show_dropped: bool = False, text: str = "") -> list[Student]:
-        """Students a screen shows: dropped ones only on request, filtered on name, ID, section."""
-        needle = text.casefold().strip()
+        """Students a screen shows: dropped ones only on request, filtered on name (as
+        `First Last` or `Last, First`), ID and section, ignoring case and accents."""
+        needle = fold(text.strip())
         if not needle:
             return list(self.students if show_dropped else self.active)
         return [
@@ -154,10 +175,7 @@ class Roster:
     @cached_property
     def _haystacks(self) -> tuple[str, ...]:
         """What the filter looks in, per student (in order): made once, not per key typed."""
-        return tuple(
-            f"{s.student_id} {s.first_name} {s.last_name} {s.section}".casefold()
-            for s in self.students
-        )
+        return tuple(haystack(s) for s in self.students)
 
     def evolve(
         self,
@@ -383,3 +401,24 @@ def fee_totals(roster: Roster, students: Iterable[Student]) -> tuple[dict[str, F
         lines.setdefault(s.section, []).append(fee_lines[s.student_id])
     sections = {section: total(lines[section]) for section in sorted(lines)}
     return sections, total(sections.values())
+
+
+@dataclass(frozen=True, slots=True)
+class ClassCharges:
+    """What the whole class has been charged: every student, dropped ones too."""
+
+    fees: FeeLine
+    students: int
+    dropped: int
+
+    @property
+    def label(self) -> str:
+        """`All 24, 2 dropped`: short, so the figures beside it fit 80 columns."""
+        return f"All {self.students:,}" + (f", {self.dropped:,} dropped" if self.dropped else "")
+
+
+def class_charges(roster: Roster) -> ClassCharges:
+    """The class's charges: a dropped student's fees were charged all the same."""
+    _, line = roster.fee_totals(show_dropped=True)  # from the kept tally: no pass per change
+    everyone = len(roster.students)
+    return ClassCharges(line, everyone, everyone - len(roster.active))

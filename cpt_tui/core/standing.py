@@ -121,7 +121,7 @@ class Standing:
         expiry = self.cpt_expires_on
         if expiry is None:
             return CptStatus.NONE
-        if expiry <= today:
+        if expiry < today:  # it still counts on its expiry date
             return CptStatus.EXPIRED
         if expiry - today <= timedelta(days=RECERTIFICATION_WINDOW_DAYS):
             return CptStatus.EXPIRING

@@ -304,17 +304,19 @@ class ImportScreen(OfCptApp[None], ModalScreen[None]):
             result.update(Text("\n").join(plain(line) for line in lines))
         elif dry_run:
             self.checked, self.checked_bytes = choice, data
-            # Early retakes are imported (they happened) but named first, as the CLI does.
+            # Early retakes are imported (they happened) but named first, as the CLI does;
+            # then IDs matched to stored ones and students an assessment registers.
             early = plan.early_lines()[:4]
             if len(plan.early) > len(early):
                 early.append(f"... and {len(plan.early) - len(early)} more")
+            every = plan.notes if isinstance(plan, ImportPlan) else []
+            notes = every[:3]
+            if len(every) > len(notes):
+                notes.append(f"... and {len(every) - len(notes)} more (--dry-run lists all)")
+            lines = [f"Would import: {plan.summary()}", *early, *notes]
             result.update(
                 Text("\n").join(
-                    [
-                        plain(f"Would import: {plan.summary()}"),
-                        *(plain(line) for line in early),
-                        Text("enter imports, escape cancels"),
-                    ]
+                    [*(plain(line) for line in lines), Text("enter imports, escape cancels")]
                 )
             )
         else:

@@ -25,6 +25,7 @@ from ..core.fees import (
 )
 from ..core.models import FeeSchedule
 from ..core.parse import parse_percent, parse_whole
+from ..core.roster import ClassCharges, class_charges
 from ..core.text import plain
 from ..widgets.field_error import FieldError
 from ..widgets.key_bar import KeyBar
@@ -62,16 +63,25 @@ keeps every cohort has dozens of sections, which would leave no room for the stu
 filter on a section to see its own)."""
 
 
-def totals_table(sections: dict[str, FeeLine], overall: FeeLine, count: int) -> Table:
-    """Subtotals per section and the total of the students shown."""
+def totals_table(
+    sections: dict[str, FeeLine],
+    overall: FeeLine,
+    count: int,
+    charges: ClassCharges | None = None,
+) -> Table:
+    """Subtotals per section and the total of the students shown; then, when some are not
+    shown (dropped, filtered out), the class's charges, which always include them."""
     table = Table(box=None, padding=(0, 1), show_edge=False, expand=True)
     table.add_column("Section", no_wrap=True)
     titles = ["Registration", "Assessments", "Supplements", "Total"]
-    renewals = bool(overall.recertification)
+    renewals = bool(overall.recertification or (charges and charges.fees.recertification))
     if renewals:
         titles.insert(3, "Renewals")
+    # The figures are never cut: the section names give way first (a long label gets "…").
+    lines = [*sections.values(), overall] + ([charges.fees] if charges is not None else [])
+    widest = max((len(cell) for line in lines for cell in amounts(line, renewals)), default=0)
     for title in titles:
-        table.add_column(title, justify="right", no_wrap=True)
+        table.add_column(title, justify="right", no_wrap=True, min_width=widest)
     names = list(sections)
     if len(names) > SECTIONS_LISTED:
         names, rest = names[: SECTIONS_LISTED - 1], names[SECTIONS_LISTED - 1 :]
@@ -82,7 +92,12 @@ def totals_table(sections: dict[str, FeeLine], overall: FeeLine, count: int) -> 
     if rest:
         more = total(sections[name] for name in rest)
         table.add_row(f"{len(rest)} more sections", *amounts(more, renewals), style="dim")
-    table.add_row(Text(f"{count:,} shown", style="bold"), *amounts(overall, renewals), style="bold")
+    if charges is None or charges.students == count:
+        label = charges.label if charges is not None else f"{count:,} shown"
+        table.add_row(Text(label, style="bold"), *amounts(overall, renewals), style="bold")
+        return table
+    table.add_row(f"{count:,} shown", *amounts(overall, renewals))
+    table.add_row(Text(charges.label, style="bold"), *amounts(charges.fees, renewals), style="bold")
     return table
 
 
@@ -112,7 +127,7 @@ class FeesScreen(CptScreen):
     """Keys of the fees screen."""
 
     _planner_opened = False
-    _totals: tuple[dict[str, FeeLine], FeeLine, int] | None = None
+    _totals: tuple[dict[str, FeeLine], FeeLine, int, ClassCharges] | None = None
     """The section totals shown, the total, and how many students."""
 
     def compose(self) -> ComposeResult:
@@ -171,7 +186,7 @@ class FeesScreen(CptScreen):
         if self.table.columns != columns:
             self.table.columns = list(columns)
         self.table.show([s.student_id for s in students], cells, keep=self.table.cursor_key)
-        shown = (sections, overall, len(students))
+        shown = (sections, overall, len(students), class_charges(roster))
         if shown != self._totals:  # a layout of the screen only when its lines change
             lines = min(len(sections), SECTIONS_LISTED)
             layout = self._totals is None or lines != min(len(self._totals[0]), SECTIONS_LISTED)

@@ -141,6 +141,7 @@ class ProgressScreen(CptScreen):
                 return
             correct, percent, taken_on, practice = result
             what = "practice test of " if practice else ""
+            registers = "" if practice or student.registered else "; registered with MSSC"
             self.cpt.change(
                 lambda: self.cpt.store.record_attempt(
                     student.student_id,
@@ -153,7 +154,7 @@ class ProgressScreen(CptScreen):
                 lambda attempt: self.notify(
                     printable(
                         f"Recorded {what}{student.full_name}, {module.short}: "
-                        f"{labels.score(attempt, module)}"
+                        f"{labels.score(attempt, module)}" + registers
                     ),
                     markup=False,
                 ),
@@ -163,7 +164,15 @@ class ProgressScreen(CptScreen):
         ms = roster.standings[student.student_id].modules[module.key]
         today = self.cpt.store.today()
         self.app.push_screen(
-            RecordScreen(student, module, today, ms, roster.retake_policies), record
+            RecordScreen(
+                student,
+                module,
+                today,
+                ms,
+                roster.retake_policies,
+                registration=None if student.registered else roster.fees.registration,
+            ),
+            record,
         )
 
     def action_supplement(self) -> None:

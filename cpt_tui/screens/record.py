@@ -16,6 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from ..core.catalog import DEFAULT_RETAKE_POLICY
+from ..core.fees import dollars
 from ..core.models import Module, RetakePolicy, Student, exact_score, one_decimal
 from ..core.parse import parse_date, parse_score
 from ..core.retakes import eligibility, is_ready, latest_practice, policy_on, ready_mark
@@ -68,11 +69,14 @@ class RecordScreen(ModalScreen[Recorded | None]):
         today: date,
         standing: ModuleStanding | None = None,
         policies: Sequence[RetakePolicy] = (),
+        registration: Decimal | None = None,
     ) -> None:
+        """`registration`: the fee a student not yet registered is charged with an assessment."""
         super().__init__()
         self.student, self.module, self.today = student, module, today
         self.standing = standing or module_standing(module, (), False)
         self.policies = tuple(policies) or (DEFAULT_RETAKE_POLICY,)
+        self.registration = registration
 
     def compose(self) -> ComposeResult:
         m = self.module
@@ -80,6 +84,12 @@ class RecordScreen(ModalScreen[Recorded | None]):
             yield Label(plain(f"Record {m.name}: {self.student.full_name}"), classes="title")
             yield Static(f"{m.questions} questions, pass mark {m.pass_mark}%", id="module-facts")
             yield Static(plain(self.retake_line()), id="retake-facts")
+            if self.registration is not None:
+                yield Static(
+                    f"Not registered yet: an assessment registers them "
+                    f"({dollars(self.registration)})",
+                    id="registers",
+                )
             with Horizontal(classes="field"):
                 yield Label("Score", classes="label")
                 yield SafeInput(

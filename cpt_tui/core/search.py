@@ -1,0 +1,21 @@
+"""The filter's matching: case and accents ignored on both sides (`nunez` finds Núñez)."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from .models import Student
+
+
+def fold(text: str) -> str:
+    """Text as the filter compares it: NFKD-decomposed, combining marks dropped, case folded
+    (`Núñez` -> `nunez`, `ﬁ` -> `fi`)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    kept = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFKD", kept.casefold())
+
+
+def haystack(student: Student) -> str:
+    """Everything the filter looks in, folded: ID, `First Last`, `Last, First`, section."""
+    first, last = student.first_name, student.last_name
+    return fold(f"{student.student_id}\n{first} {last}\n{last}, {first}\n{student.section}")

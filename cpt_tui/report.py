@@ -84,22 +84,22 @@ def print_report(
     # Charges are charges: a dropped student's fees were paid, so every total has them.
     sections, class_total = fee_totals(roster, in_scope)
     dropped = sum(s.dropped for s in in_scope)
-    fees = Table(title="Fees (dropped students included)", title_justify="left")
-    fees.add_column("Section")
+    everyone = f"{len(in_scope)} students" + (f", {dropped} dropped" if dropped else "")
+    fees = Table(title=f"Fees (all {everyone}: in every total)", title_justify="left")
+    fees.add_column("Section", no_wrap=True)
     renewals = bool(class_total.recertification)  # a column only where a renewal is charged
     titles = ["Registration", "Assessments", "Supplements", "Total"]
     for name in titles[:3] + ["Renewals"] * renewals + titles[3:]:
-        fees.add_column(name, justify="right")
+        fees.add_column(name, justify="right", no_wrap=True)
     if section is None:
         for name, line in sections.items():
             fees.add_row(plain(name or "(none)"), *amounts(line, renewals))
         fees.add_section()
     label = plain("Class" if section is None else section)
-    label.append(f" ({len(in_scope)}" + (f", {dropped} dropped)" if dropped else ")"))
     fees.add_row(label, *amounts(class_total, renewals), style="bold")
     if len(students) != len(in_scope):
         _, listed = fee_totals(roster, students)
-        fees.add_row(f"{len(students)} without dropped", *amounts(listed, renewals))
+        fees.add_row(f"{len(students)} shown", *amounts(listed, renewals))
     console.print(fees)
     console.print(
         plain(f"{len(students)} students, {summary.certified} with the full CPT."),

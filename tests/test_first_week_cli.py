@@ -89,13 +89,14 @@ def test_an_unknown_section_exits_2_and_lists_the_sections(demo_path: Path) -> N
 
 def test_report_fee_totals_include_dropped_students_and_say_so(demo_path: Path) -> None:
     out = cli("--db", str(demo_path), "report", "--summary").stdout
-    assert "Fees (dropped students included)" in out
-    whole = next(line for line in out.splitlines() if "Class (24, 2 dropped)" in line)
+    assert "Fees (all 24 students, 2 dropped: in every total)" in out
+    whole = next(line for line in out.splitlines() if "│ Class" in line)
     assert "$6,276.00" in whole  # what was charged, dropped students too
-    shown = next(line for line in out.splitlines() if "22 without dropped" in line)
+    shown = next(line for line in out.splitlines() if "22 shown" in line)
     assert "$5,944.00" in shown
     section = cli("--db", str(demo_path), "report", "--section", "P2", "--summary").stdout
-    assert "$2,852.00" in next(line for line in section.splitlines() if "(12, 1 dropped)" in line)
+    assert "Fees (all 12 students, 1 dropped: in every total)" in section
+    assert "$2,852.00" in next(line for line in section.splitlines() if "│ P2" in line)
 
 
 def test_a_dry_run_names_every_id_it_matched_to_a_stored_one(

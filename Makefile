@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo run test check lint types imports format bench snapshots clean
+.PHONY: demo run test check lint types imports duplicates format bench snapshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,11 +31,15 @@ types: $(STAMP)
 imports: $(STAMP)  ## the doors between the rooms: import-linter contracts in pyproject.toml
 	$(BIN)/lint-imports
 
+duplicates: $(STAMP)  ## no logic written twice in cpt_tui/ (pylint's duplicate-code check)
+	$(BIN)/pylint --disable=all --enable=duplicate-code --ignore-imports=y \
+		--ignore-signatures=y --score=n cpt_tui
+
 format: $(STAMP)
 	$(BIN)/ruff format cpt_tui tests bench fixtures
 	$(BIN)/ruff check --fix cpt_tui tests bench fixtures
 
-check: lint types imports test  ## format, lint, types, import contracts and tests together
+check: lint types imports duplicates test  ## format, lint, types, doors, duplicates, tests
 
 snapshots: $(STAMP)  ## review, then accept, changed SVG snapshots
 	$(BIN)/python -m pytest tests/test_snapshots.py --snapshot-update

@@ -14,14 +14,16 @@ from pathlib import Path
 from typing import NoReturn
 
 from . import __version__
-from .core.csvio import attempts_rows, default_export_name, roster_rows, write_csv
+from .core.csvio import ImportPlan, attempts_rows, default_export_name, roster_rows, write_csv
 from .core.diagnostics import is_assessment
-from .core.diagnostics_csv import diagnostics_rows
+from .core.diagnostics_csv import DiagnosticsPlan, diagnostics_rows
 from .core.errors import CptError
 from .core.text import printable
 from .store import Store
 
 EXIT_OK, EXIT_ERROR, EXIT_REFUSED = 0, 1, 2
+Plan = ImportPlan | DiagnosticsPlan
+"""What an import did or would do: every row checked first."""
 DEMO_FILE = "demo-roster.json"
 DEMO_AS_OF = date(2026, 11, 20)
 """The day the demo roster describes; `cpt-tui demo` moves its dates to today."""
@@ -339,47 +341,51 @@ def run_import(
 ) -> int:
     if attempts and practice:
         raise Refused("--attempts and --practice: choose one (a kind column can mix them)")
-    try:
-        data = Store.read_csv(file)
-    except OSError as exc:
-        raise Refused(f"cannot read {file}: {exc.strerror}") from None
+    data = read_import(file)
     if attempts or practice:
         plan = store.import_attempts(data, dry_run=dry_run, practice=practice)
     else:
         plan = store.import_roster(data, dry_run=dry_run)
-    for line in plan.error_lines():
-        say(f"{file}: {line}", err=True)
-    for line in plan.early_lines():
-        say(f"{file}: {line}")
-    if not plan.ok:
-        say(f"cpt-tui: nothing imported: {plan.summary()}", err=True)
-        return EXIT_REFUSED
-    verb = "would import" if dry_run else "imported"
-    say(
-        f"{verb} {plan.kind}: {plan.summary()}" + (" (dry run: nothing written)" if dry_run else "")
-    )
-    for note in plan.notes:  # IDs matched to stored ones, students registered
-        say(f"  {note}")
-    return EXIT_OK
+    # The notes: IDs matched to stored ones, students registered.
+    return said(file, plan, dry_run, plan.early_lines(), plan.notes)
 
 
 def run_import_diagnostics(store: Store, file: Path, *, dry_run: bool) -> int:
     """MSSC's diagnostic reports onto their attempts: all rows or, with a reason per bad
     row, none."""
+    return said(file, store.import_diagnostics(read_import(file), dry_run=dry_run), dry_run)
+
+
+def read_import(file: Path) -> bytes:
+    """A CSV to import: a regular file of a bounded size (Store.read_csv), or Refused."""
     try:
-        data = file.read_bytes()
+        return Store.read_csv(file)
     except OSError as exc:
         raise Refused(f"cannot read {file}: {exc.strerror}") from None
-    plan = store.import_diagnostics(data, dry_run=dry_run)
+
+
+def said(
+    file: Path,
+    plan: Plan,
+    dry_run: bool,
+    by_line: Sequence[str] = (),
+    notes: Sequence[str] = (),
+) -> int:
+    """Say what an import did or would do: each refused row (and `by_line`) by its line,
+    then the summary and `notes`. The exit code: refused (2) when any row was, and then
+    nothing was written."""
     for line in plan.error_lines():
         say(f"{file}: {line}", err=True)
+    for line in by_line:
+        say(f"{file}: {line}")
     if not plan.ok:
         say(f"cpt-tui: nothing imported: {plan.summary()}", err=True)
         return EXIT_REFUSED
     verb = "would import" if dry_run else "imported"
-    say(
-        f"{verb} {plan.kind}: {plan.summary()}" + (" (dry run: nothing written)" if dry_run else "")
-    )
+    note = " (dry run: nothing written)" if dry_run else ""
+    say(f"{verb} {plan.kind}: {plan.summary()}{note}")
+    for line in notes:
+        say(f"  {line}")
     return EXIT_OK
 
 

@@ -8,9 +8,9 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from .cli import EXIT_OK, EXIT_REFUSED, Refused, say
+from .cli import EXIT_OK, Refused, read_import, said, say
 from .core.credentials_csv import credential_report, points_rows
-from .core.csvio import ImportPlan, write_csv
+from .core.csvio import write_csv
 from .core.fees import dollars
 from .core.parse import parse_date
 from .core.profile import (
@@ -106,21 +106,8 @@ def run_import(store: Store, args: argparse.Namespace) -> int:
     if len(chosen) > 1:
         raise Refused("--" + " and --".join(chosen) + ": choose one kind of file")
     file: Path = args.file
-    try:
-        data = Store.read_csv(file)
-    except OSError as exc:
-        raise Refused(f"cannot read {file}: {exc.strerror}") from None
     do = store.import_credentials if args.credentials else store.import_points
-    plan: ImportPlan = do(data, dry_run=args.dry_run)
-    for line in plan.error_lines():
-        say(f"{file}: {line}", err=True)
-    if not plan.ok:
-        say(f"cpt-tui: nothing imported: {plan.summary()}", err=True)
-        return EXIT_REFUSED
-    verb = "would import" if args.dry_run else "imported"
-    note = " (dry run: nothing written)" if args.dry_run else ""
-    say(f"{verb} {plan.kind}: {plan.summary()}{note}")
-    return EXIT_OK
+    return said(file, do(read_import(file), dry_run=args.dry_run), args.dry_run)
 
 
 def profile_named(choice: str, store: Store) -> Profile:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeVar, cast
+from typing import TYPE_CHECKING, ClassVar, TypeVar, cast
 
 from textual.screen import Screen
 from textual.widget import Widget
@@ -94,3 +94,28 @@ class CptScreen(OfCptApp[None]):
         bar.display = bool(bar.value)
         self.set_focus(self.main_widget())  # now, and the keys shown with it (one frame)
         self.refresh_bindings()
+
+
+class SortedScreen(CptScreen):
+    """A table screen that `s` sorts on its next column (the first: the table's own order)
+    and `S` reverses; the sorted column's title carries the arrow."""
+
+    SORT_COLUMNS: ClassVar[int]
+    """How many columns can be sorted on."""
+    sort_column = 0
+    sort_reverse = False
+
+    def sort_arrow(self, index: int) -> str:
+        """` ▲` (or ` ▼` reversed) after the title of the column sorted on."""
+        if index != self.sort_column:
+            return ""
+        return " ▼" if self.sort_reverse else " ▲"
+
+    def action_sort(self) -> None:
+        self.sort_column = (self.sort_column + 1) % self.SORT_COLUMNS
+        self.sort_reverse = False
+        self.update_view()
+
+    def action_reverse(self) -> None:
+        self.sort_reverse = not self.sort_reverse
+        self.update_view()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from rich.table import Table
 from rich.text import Text
@@ -44,6 +44,28 @@ class TooSmallScreen(ModalScreen[None]):
             "(80x24 is best); nothing is lost meanwhile.",
             id="too-small",
         )
+
+
+Current = TypeVar("Current")
+Answer = TypeVar("Answer")
+
+
+class EditDialog(ModalScreen[Answer | None], Generic[Current, Answer]):
+    """A dialog that edits what is in force (`current`): `enter` saves (the subclass's
+    `action_save` dismisses with the answer), `escape` cancels (None)."""
+
+    BINDINGS = [
+        Binding("enter", "save", "Save", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+    """Keys of an editing dialog."""
+
+    def __init__(self, current: Current) -> None:
+        super().__init__()
+        self.current = current
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
 
 
 class ConfirmScreen(ModalScreen[bool]):

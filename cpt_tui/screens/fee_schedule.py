@@ -5,15 +5,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from ..core.models import FeeSchedule
 from ..core.parse import parse_money
 from ..widgets.field_error import FieldError
 from ..widgets.safe_input import SafeInput
+from .dialogs import EditDialog
 
 FIELDS = (
     ("registration", "Registration"),
@@ -25,19 +24,9 @@ Fees = tuple[Decimal, Decimal, Decimal, Decimal]
 """Registration, assessment, supplement and recertification, in that order."""
 
 
-class FeeScheduleScreen(ModalScreen[Fees | None]):
+class FeeScheduleScreen(EditDialog[FeeSchedule, Fees]):
     """`enter` saves the fees; each attempt, supplement and renewal keeps the fee it was
     charged."""
-
-    BINDINGS = [
-        Binding("enter", "save", "Save", priority=True),
-        Binding("escape", "cancel", "Cancel"),
-    ]
-    """Keys of the fee schedule dialog."""
-
-    def __init__(self, current: FeeSchedule) -> None:
-        super().__init__()
-        self.current = current
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -70,6 +59,3 @@ class FeeScheduleScreen(ModalScreen[Fees | None]):
                 error.show(str(exc))
         if len(amounts) == len(FIELDS):
             self.dismiss((amounts[0], amounts[1], amounts[2], amounts[3]))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

@@ -7,14 +7,13 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from ..core.models import RetakePolicy
 from ..widgets.field_error import FieldError
 from ..widgets.safe_input import SafeInput
+from .dialogs import EditDialog
 
 PolicyValues = tuple[int, int, int, Decimal]
 """(wait days, long wait days, long wait from failure, readiness margin)."""
@@ -57,18 +56,8 @@ def _margin(text: str) -> Decimal:
     return value.quantize(Decimal("0.1"))
 
 
-class RetakePolicyScreen(ModalScreen[PolicyValues | None]):
+class RetakePolicyScreen(EditDialog[RetakePolicy, PolicyValues]):
     """`enter` saves the waits and the margin; each failure keeps the wait of its date."""
-
-    BINDINGS = [
-        Binding("enter", "save", "Save", priority=True),
-        Binding("escape", "cancel", "Cancel"),
-    ]
-    """Keys of the retake policy dialog."""
-
-    def __init__(self, current: RetakePolicy) -> None:
-        super().__init__()
-        self.current = current
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -113,6 +102,3 @@ class RetakePolicyScreen(ModalScreen[PolicyValues | None]):
                     Decimal(values["readiness_margin"]),
                 )
             )
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

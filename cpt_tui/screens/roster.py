@@ -22,7 +22,7 @@ from ..core.text import plain
 from ..widgets.key_bar import KeyBar
 from ..widgets.virtual_table import Column as TableColumn
 from ..widgets.virtual_table import VirtualTable
-from .base import CptScreen
+from .base import SortedScreen
 from .dialogs import ConfirmScreen
 from .student_form import StudentFormScreen
 
@@ -84,8 +84,10 @@ COLUMNS = (
 """What an instructor scans first comes first; registration and term scroll in from the right."""
 
 
-class RosterScreen(CptScreen):
+class RosterScreen(SortedScreen):
     """Every student: ID, name, section, term, registered, core passed, CPT, Green, fees."""
+
+    SORT_COLUMNS = len(COLUMNS)
 
     BINDINGS = [
         Binding("a", "add", "Add"),
@@ -99,8 +101,6 @@ class RosterScreen(CptScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.sort_column = 0
-        self.sort_reverse = False
         self._fitted: tuple[Roster, dict[str, int]] | None = None
 
     def compose(self) -> ComposeResult:
@@ -114,8 +114,7 @@ class RosterScreen(CptScreen):
         fit = self._fit()
         columns = []
         for index, col in enumerate(COLUMNS):
-            arrow = (" ▼" if self.sort_reverse else " ▲") if index == self.sort_column else ""
-            title = col.title + arrow
+            title = col.title + self.sort_arrow(index)
             width = min(max(fit.get(col.title, col.width), len(title)), MAX_TEXT_WIDTH)
             columns.append(TableColumn(title, width, col.right))
         return columns
@@ -163,15 +162,6 @@ class RosterScreen(CptScreen):
         table.show([s.student_id for s in students], cells, keep=selected)
 
     # -- actions ------------------------------------------------------------------------
-
-    def action_sort(self) -> None:
-        self.sort_column = (self.sort_column + 1) % len(COLUMNS)
-        self.sort_reverse = False
-        self.update_view()
-
-    def action_reverse(self) -> None:
-        self.sort_reverse = not self.sort_reverse
-        self.update_view()
 
     def action_add(self) -> None:
         self.app.push_screen(StudentFormScreen(self.roster, None), self._save(None))

@@ -26,7 +26,7 @@ from ..widgets.marks import result_style
 from ..widgets.safe_input import SafeInput
 from ..widgets.virtual_table import Column as TableColumn
 from ..widgets.virtual_table import VirtualTable
-from .base import CptScreen
+from .base import SortedScreen
 from .dialogs import ConfirmScreen, ExportScreen
 
 
@@ -78,9 +78,11 @@ def _key(row: Candidate) -> str:
     return f"{row.student.student_id}\x1f{row.module.key}"
 
 
-class TestDayScreen(CptScreen):
+class TestDayScreen(SortedScreen):
     """Every student shown and each module left to sit on the day: eligible or from when,
     ready, latest practice, fee; the totals of the eligible and ready sittings."""
+
+    SORT_COLUMNS = len(COLUMNS)
 
     __test__ = False  # its name begins with Test: pytest is not to collect it
 
@@ -96,8 +98,6 @@ class TestDayScreen(CptScreen):
     def __init__(self, day: date | None = None) -> None:
         super().__init__()
         self.day = day
-        self.sort_column = 0
-        self.sort_reverse = False
         self.rows: list[Candidate] = []
         """The rows shown, in the CSV's order (name, then module)."""
         self._planned: tuple[object, list[Candidate]] = (None, [])
@@ -134,7 +134,7 @@ class TestDayScreen(CptScreen):
     def _columns(self) -> list[TableColumn]:
         columns = []
         for index, col in enumerate(COLUMNS):
-            arrow = (" ▼" if self.sort_reverse else " ▲") if index == self.sort_column else ""
+            arrow = self.sort_arrow(index)
             columns.append(TableColumn(col.title + arrow, col.width + len(arrow), col.right))
         return columns
 
@@ -209,17 +209,6 @@ class TestDayScreen(CptScreen):
     def _day_chosen(self) -> None:
         if not self.query_one("#day-error", FieldError).display:
             self.table.focus()
-
-    # -- sorting ------------------------------------------------------------------------
-
-    def action_sort(self) -> None:
-        self.sort_column = (self.sort_column + 1) % len(COLUMNS)
-        self.sort_reverse = False
-        self.update_view()
-
-    def action_reverse(self) -> None:
-        self.sort_reverse = not self.sort_reverse
-        self.update_view()
 
     # -- the CSV ------------------------------------------------------------------------
 

@@ -132,10 +132,10 @@ def profile_named(choice: str, store: Store) -> Profile:
 
 
 def run_export(store: Store, args: argparse.Namespace) -> int:
-    if args.credentials and args.points:
-        raise Refused("--credentials and --points: choose one file")
-    if args.attempts:
-        raise Refused("--attempts and --" + ("credentials" if args.credentials else "points"))
+    kinds = ("attempts", "diagnostics", "credentials", "points")
+    chosen = [kind for kind in kinds if getattr(args, kind, False)]
+    if len(chosen) > 1:
+        raise Refused("--" + " and --".join(chosen) + ": choose one kind of file")
     roster = store.roster
     if args.points:
         rows = list(points_rows(roster))

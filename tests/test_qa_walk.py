@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from pathlib import Path
 
+import pytest
 from rich.cells import cell_len
 from rich.console import Console
 from textual.widgets import DataTable
 
 from cpt_tui.app import CptApp
+from cpt_tui.cli import main
 from cpt_tui.report import print_report
 from cpt_tui.screens.detail import StudentDetailScreen
 from cpt_tui.screens.dialogs import ConfirmScreen, ExportScreen, HelpScreen
@@ -126,3 +129,25 @@ async def test_the_notice_after_a_fee_or_retake_change_names_no_key(app: CptApp)
     assert fees.endswith("(since 2026-11-21)") and "edits" not in fees
     assert policy.startswith("New retake policy from now on; earlier waits are unchanged.")
     assert "ready at pass + 5" in policy and "edits" not in policy
+
+
+@pytest.mark.parametrize(
+    ("kinds", "said"),
+    [
+        (["--diagnostics", "--credentials"], "--diagnostics and --credentials"),
+        (["--diagnostics", "--points"], "--diagnostics and --points"),
+        (["--attempts", "--credentials"], "--attempts and --credentials"),
+        (["--credentials", "--points"], "--credentials and --points"),
+    ],
+)
+def test_export_refuses_two_kinds_of_file_and_says_so(
+    demo_path: Path, kinds: list[str], said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`export --diagnostics --credentials` wrote the credentials report (exit 0, the
+    diagnostics flag ignored); `--attempts --credentials` was refused with a half sentence."""
+    before = demo_path.read_bytes()
+    assert main(["--db", str(demo_path), "export", *kinds, "-"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == f"cpt-tui: {said}: choose one kind of file\n"
+    assert demo_path.read_bytes() == before

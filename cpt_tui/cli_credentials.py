@@ -97,7 +97,7 @@ def run(store: Store, args: argparse.Namespace) -> int:
         return run_import(store, args)
     if args.command == "export":
         return run_export(store, args)
-    return run_expiring(store, args.expiring, show_dropped=args.dropped)
+    return run_expiring(store, args.expiring, show_dropped=args.dropped, section=args.section)
 
 
 def run_import(store: Store, args: argparse.Namespace) -> int:
@@ -184,20 +184,28 @@ def run_recertify(store: Store, student_id: str, on_text: str | None) -> int:
     return EXIT_OK
 
 
-def run_expiring(store: Store, days: int, *, show_dropped: bool) -> int:
-    """`report --expiring DAYS`: each CPT expiring within DAYS (inclusive) or expired."""
+def run_expiring(store: Store, days: int, *, show_dropped: bool, section: str | None = None) -> int:
+    """`report --expiring DAYS [--section S]`: each CPT expiring within DAYS (inclusive) or
+    expired."""
+    from .testday import NoSuchSection, day_students
+
     if days < 0:
         raise Refused(f"--expiring {days}: give a number of days, 0 or more")
     roster = store.roster
+    try:
+        students = day_students(roster, show_dropped=show_dropped, section=section)
+    except NoSuchSection as exc:
+        raise Refused(str(exc)) from None
     today = store.today()
     last = today + timedelta(days=days)
     found = []
-    for student in roster.visible(show_dropped=show_dropped):
+    for student in students:
         status = recertification(roster.standings[student.student_id], today)
         if status is not None and status.expires_on <= last:
             found.append((status.expires_on, student.sort_name, student, status))
     found.sort(key=lambda item: (item[0], item[1]))
-    print(f"CPTs expiring by {last} (within {days} days of {today}) or expired")
+    where = f", section {printable(section)}" if section else ""
+    print(f"CPTs expiring by {last} (within {days} days of {today}) or expired{where}")
     if not found:
         print("none")
         return EXIT_OK

@@ -151,3 +151,23 @@ def test_export_refuses_two_kinds_of_file_and_says_so(
     assert captured.out == ""
     assert captured.err == f"cpt-tui: {said}: choose one kind of file\n"
     assert demo_path.read_bytes() == before
+
+
+def test_report_expiring_keeps_to_the_section_asked_for(
+    demo_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`report --expiring DAYS --section P2` listed every section's CPTs (the option was
+    ignored), and an unknown section printed them all with exit 0."""
+    db = ["--db", str(demo_path), "report", "--expiring", "3000"]
+    assert main([*db, "--section", "p2"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].endswith("or expired, section p2")
+    listed = [line.split()[0] for line in out[2:-1]]
+    assert listed == ["S1001", "S1003", "S1010"]
+    assert out[-1] == "3 CPTs; 0 can renew now."
+    before = demo_path.read_bytes()
+    assert main([*db, "--section", "Bogus"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == "cpt-tui: no section 'Bogus'; the sections are: Evening, P2\n"
+    assert demo_path.read_bytes() == before

@@ -222,13 +222,10 @@ def run(args: argparse.Namespace) -> int:
         from .diagnostics_report import print_diagnostics
 
         roster = store.roster
-        if args.section is not None:
-            sections = sorted({s.section for s in roster.students})
-            if args.section.casefold() not in {s.casefold() for s in sections}:
-                raise Refused(
-                    f"no section {args.section!r}; the sections are: "
-                    + (", ".join(repr(s) for s in sections) or "none")
-                )
+        if args.section is not None and not roster.has_section(args.section):
+            names = sorted({s.section for s in roster.students if s.section}, key=str.casefold)
+            there = ", ".join(names) if names else "none: no student has a section"
+            raise Refused(f"no section {args.section!r}; the sections are: {there}")
         print_diagnostics(roster, store.today(), show_dropped=args.dropped, section=args.section)
         return EXIT_OK
     if command == "report":
@@ -353,7 +350,8 @@ def run_import(
 def run_import_diagnostics(store: Store, file: Path, *, dry_run: bool) -> int:
     """MSSC's diagnostic reports onto their attempts: all rows or, with a reason per bad
     row, none."""
-    return said(file, store.import_diagnostics(read_import(file), dry_run=dry_run), dry_run)
+    plan = store.import_diagnostics(read_import(file), dry_run=dry_run)
+    return said(file, plan, dry_run, notes=plan.notes)  # notes: IDs matched to stored ones
 
 
 def read_import(file: Path) -> bytes:

@@ -270,7 +270,7 @@ def test_report_of_a_section_that_is_not_there_exits_2(
     store: Store, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["--db", str(store.path), "report", "--diagnostics", "--section", "Z"]) == 2
-    assert "no section 'Z'; the sections are: 'A', 'B'" in capsys.readouterr().err
+    assert "no section 'Z'; the sections are: A, B" in capsys.readouterr().err
 
 
 def test_import_and_export_refuse_two_kinds_at_once(
@@ -383,3 +383,17 @@ def test_hostile_diagnostics_files_never_crash_and_change_nothing(store: Store) 
         if not plan.ok:
             assert store.path.read_bytes() == before
             assert all(line >= 1 and reason for line, reason in plan.errors)
+
+
+def test_ids_are_matched_as_everywhere_and_the_dry_run_names_each_match(
+    store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`s1` is S1 (case and spaces ignored); the dry run and the import say so."""
+    file = write(tmp_path, " s1 ,safety,2026-03-02,1,80\ns1,safety,2026-03-02,2,70\n")
+    db = ["--db", str(store.path)]
+    assert main([*db, "import", "--diagnostics", str(file), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "2 new, 0 updated" in out
+    assert "lines 2, 3: s1 is S1 (Ada Lovelace)" in out
+    assert main([*db, "import", "--diagnostics", str(file)]) == 0
+    assert the_attempt(fresh(store), "S1", "safety", "2026-03-02").diagnostics == {1: 80, 2: 70}

@@ -53,6 +53,9 @@ class DiagnosticsPlan:
     errors: list[tuple[int, str]] = field(default_factory=list)
     """(line, reason) for every refused row."""
     unknown_columns: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """`line 4: s1001 is S1001 (Ava Martinez)`: IDs taken for a stored one written
+    differently (case, spaces, leading zeros)."""
     early: tuple[()] = ()
     """As the attempts import's early retakes: always none (a report records no sitting)."""
 
@@ -104,12 +107,16 @@ def plan_diagnostics_import(data: bytes, roster: Roster, today: date) -> Diagnos
     attempts: dict[str, Attempt] = {}
     seen: dict[tuple[str, int], int] = {}
     counts = {"new": 0, "updated": 0, "unchanged": 0}
+    matched: dict[tuple[str, str], list[int]] = {}
     for line, row in table.rows:
         try:
             attempt, number, percent = _row(table, row, roster, today)
         except ValueError as exc:
             plan.errors.append((line, str(exc)))
             continue
+        typed = table.cell(row, "student_id") or ""
+        if typed != attempt.student_id:
+            matched.setdefault((typed, attempt.student_id), []).append(line)
         key = (attempt.attempt_id, number)
         if key in seen:
             plan.errors.append(
@@ -123,6 +130,9 @@ def plan_diagnostics_import(data: bytes, roster: Roster, today: date) -> Diagnos
         counts["new" if stored is None else "unchanged" if stored == percent else "updated"] += 1
         report[number] = percent
     plan.new, plan.updated, plan.unchanged = counts["new"], counts["updated"], counts["unchanged"]
+    for (typed, sid), lines in matched.items():
+        where = "line" + "s" * (len(lines) > 1) + " " + ", ".join(map(str, lines))
+        plan.notes.append(f"{where}: {typed} is {sid} ({roster.by_id[sid].full_name})")
     for attempt_id, report in reports.items():
         attempt = attempts[attempt_id]
         if report != attempt.diagnostics:
@@ -134,9 +144,11 @@ def plan_diagnostics_import(data: bytes, roster: Roster, today: date) -> Diagnos
 
 def _row(table: Table, row: list[str], roster: Roster, today: date) -> tuple[Attempt, int, int]:
     cell = table.cell
-    sid = cell(row, "student_id") or ""
-    if sid not in roster.by_id:
-        raise ValueError(f"student ID {sid!r} is not on the roster")
+    typed = cell(row, "student_id") or ""
+    student = roster.find(typed)  # `s1001` is S1001, `7` is 007
+    if student is None:
+        raise ValueError(f"student ID {typed!r} is not on the roster")
+    sid = student.student_id
     module_text = cell(row, "module") or ""
     module = find_module(module_text)
     if module is None or module.key not in {m.key for m in roster.modules}:

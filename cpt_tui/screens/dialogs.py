@@ -331,7 +331,7 @@ class ImportScreen(OfCptApp[None], ModalScreen[None]):
             early = plan.early_lines()[:4]
             if len(plan.early) > len(early):
                 early.append(f"... and {len(plan.early) - len(early)} more")
-            every = plan.notes if isinstance(plan, ImportPlan) else []
+            every = plan.notes
             notes = every[:3]
             if len(every) > len(notes):
                 notes.append(f"... and {len(every) - len(notes)} more (--dry-run lists all)")

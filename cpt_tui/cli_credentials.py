@@ -8,7 +8,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from .cli import EXIT_OK, Refused, read_import, said, say
+from .cli import Refused, read_import, said, say
+from .cli_parser import EXIT_OK
 from .core.credentials_csv import credential_report, points_rows
 from .core.csvio import write_csv
 from .core.fees import dollars

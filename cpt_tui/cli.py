@@ -154,7 +154,7 @@ def run(args: argparse.Namespace) -> int:
             # cannot start a line that looks like another entry.
             print(
                 f"{entry.at:%Y-%m-%d %H:%M:%S}  {printable(entry.user):<12} "
-                f"{printable(entry.action):<14} {printable(entry.detail)}"
+                f"{printable(entry.action):<15} {printable(entry.detail)}"
             )
         return EXIT_OK
     raise AssertionError(command)

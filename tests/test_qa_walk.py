@@ -171,3 +171,15 @@ def test_report_expiring_keeps_to_the_section_asked_for(
     assert captured.out == ""
     assert captured.err == "cpt-tui: no section 'Bogus'; the sections are: Evening, P2\n"
     assert demo_path.read_bytes() == before
+
+
+def test_log_lines_its_details_up_under_each_other(
+    demo_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The action column was 14 wide and "record practice" is 15: its entries' details
+    stood one column right of the others'."""
+    assert main(["--db", str(demo_path), "log", "-n", "100"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    actions = {line[34:49].strip() for line in lines}
+    assert {"record practice", "record"} <= actions
+    assert all(line[49] == " " and line[50] != " " for line in lines)

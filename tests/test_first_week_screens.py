@@ -10,7 +10,7 @@ from cpt_tui.screens.fees import FeesScreen
 from cpt_tui.screens.record import RecordScreen
 from cpt_tui.store import Store
 
-from .conftest import fixed_clock, screen_text, settle, type_text
+from .conftest import NOW, fixed_clock, screen_text, settle, type_text
 
 CARTER_ROW = 6
 """Ben Carter (E2008), not registered, no attempts: the seventh row of Progress."""
@@ -54,3 +54,97 @@ async def test_recording_for_an_unregistered_student_registers_and_says_so(app: 
         ben = stored(app).roster.by_id["E2008"]
         assert ben.registration_fee == Decimal("28.00")
         assert stored(app).roster.fee_lines["E2008"].total == Decimal("50.00")
+
+
+# ---------------------------------------------------------------- 7. student detail
+
+
+async def test_detail_moves_with_j_and_k_so_d_deletes_the_attempt_under_the_cursor(
+    app: CptApp,
+) -> None:
+    from textual.widgets import DataTable
+
+    from cpt_tui.screens.detail import StudentDetailScreen
+    from cpt_tui.screens.dialogs import ConfirmScreen
+
+    before = app.store.path.read_bytes()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("enter")  # Marcus Reed: six attempts
+        await settle(pilot)
+        assert isinstance(app.screen, StudentDetailScreen)
+        table = app.screen.query_one("#attempts", DataTable)
+        await pilot.press("j", "j", "k", "j")
+        assert table.cursor_row == 2
+        third = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        attempt = app.roster.attempts_by_id[str(third)]
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert f"of {attempt.taken_on}" in screen_text(app)
+        await pilot.press("n")
+        await settle(pilot)
+        assert "6 attempts" in screen_text(app)  # plural, and `1 attempt` below
+    assert app.store.path.read_bytes() == before
+
+
+async def test_detail_answers_help_and_the_screen_keys(app: CptApp) -> None:
+    from cpt_tui.screens.detail import StudentDetailScreen
+    from cpt_tui.screens.dialogs import HelpScreen
+    from cpt_tui.screens.roster import RosterScreen
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        assert "Delete attempt" in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, StudentDetailScreen)
+        await pilot.press("1")
+        await settle(pilot)
+        assert isinstance(app.screen, RosterScreen)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert "Edit (as e)" in screen_text(app)  # roster help names enter
+
+
+async def test_one_attempt_is_one_attempt_in_the_detail(app: CptApp) -> None:
+    app.store.record_attempt("E2008", "safety", NOW.date(), correct=70)
+    app.roster = app.store.roster
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press(*["j"] * CARTER_ROW, "enter")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "+ 1 attempt $22.00" in text and "1 attempts" not in text
+
+
+# ---------------------------------------------------------------- 8. finding students
+
+
+async def test_the_filter_ignores_case_and_accents_and_reads_names_as_shown(app: CptApp) -> None:
+    from cpt_tui.screens.roster import RosterScreen
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, RosterScreen)
+        for typed, expected in (
+            ("nunez", ["S1003"]),
+            ("jose", ["S1003"]),
+            ("johnson, liam", ["S1002"]),
+            ("liam johnson", ["S1002"]),
+        ):
+            await pilot.press("slash")
+            await type_text(pilot, typed)
+            await pilot.press("enter")
+            await settle(pilot)
+            assert list(screen.table.keys) == expected, typed
+            await pilot.press("slash", "escape")
+            await settle(pilot)

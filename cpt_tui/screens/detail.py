@@ -34,7 +34,7 @@ from .credentials import (
     show_credentials,
 )
 from .diagnostics_form import DiagnosticsForm
-from .dialogs import ConfirmScreen
+from .dialogs import ConfirmScreen, HelpScreen
 
 if TYPE_CHECKING:
     pass
@@ -69,8 +69,14 @@ class StudentDetailScreen(OfCptApp[None], ModalScreen[None]):
         Binding("R", "renew", "Renew CPT", key_display="R"),
         Binding("u", "undo", "Undo"),
         Binding("escape,q", "close", "Close"),
+        Binding("j", "move(1)", "Next attempt", show=False),
+        Binding("k", "move(-1)", "Previous attempt", show=False),
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("1", "go('roster')", "Roster", show=False),
+        Binding("2", "go('progress')", "Progress", show=False),
+        Binding("3", "go('fees')", "Fees", show=False),
     ]
-    """Keys of the student detail."""
+    """Keys of the student detail (j/k move as the arrows do; 1, 2, 3 close it and switch)."""
 
     def __init__(self, student_id: str) -> None:
         super().__init__()
@@ -125,7 +131,7 @@ class StudentDetailScreen(OfCptApp[None], ModalScreen[None]):
                 "\n",
                 recert_line(st, today),
                 f"\nFees: {dollars(fees.total)} = registration {dollars(fees.registration)}"
-                f" + {fees.attempts} attempts {dollars(fees.assessments)}"
+                f" + {labels.plural(fees.attempts, 'attempt')} {dollars(fees.assessments)}"
                 f" + supplements {dollars(fees.supplements)}{renewals}",
                 "\nNext sittings: ",
                 next_sittings(st, today, roster.retake_policies),
@@ -274,3 +280,19 @@ class StudentDetailScreen(OfCptApp[None], ModalScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+    def action_move(self, rows: int) -> None:
+        """j and k: the attempt below or above, as the arrows (`d` deletes that one)."""
+        table = self.query_one("#attempts", DataTable)
+        if rows > 0:
+            table.action_cursor_down()
+        else:
+            table.action_cursor_up()
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen(self, self.cpt.BINDINGS))
+
+    def action_go(self, mode: str) -> None:
+        """1, 2, 3: close the detail and show that screen, as they do everywhere else."""
+        self.dismiss(None)
+        self.app.call_later(self.app.run_action, f"switch_mode({mode!r})")

@@ -104,6 +104,7 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         here = [(f"{screen_name(self.under)} screen", "")]
         here += _keys(getattr(self.under, "BINDINGS", []))
+        here += list(getattr(self.under, "MORE_KEYS", []))  # keys a widget of it handles
         here += [("", ""), ("In a dialog", ""), ("enter", "Save / yes"), ("escape", "Close / no")]
         here += [("tab", "Next field"), ("space", "Tick a box")]
         everywhere = [("Everywhere", "")] + _keys(self.global_bindings)

@@ -99,6 +99,9 @@ class RosterScreen(SortedScreen):
     ]
     """Keys of the roster screen (and enter edits, as e does)."""
 
+    MORE_KEYS = [("enter", "Edit (as e)")]
+    """Keys the table handles, listed in help: enter on a student opens the edit form."""
+
     def __init__(self) -> None:
         super().__init__()
         self._fitted: tuple[Roster, dict[str, int]] | None = None

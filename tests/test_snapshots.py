@@ -68,8 +68,8 @@ class TestRoster:
         assert snap_compare(demo_app, terminal_size=SIZE, run_before=steps("j", "d"))
 
     def test_help(self, snap_compare: Snap, demo_app: CptApp) -> None:
-        """? lists the Roster screen's keys, the dialog keys, then every global key
-        (1 2 3 / v u x i ? q, ctrl+p, arrows h j k l), all inside 80x24."""
+        """? lists the Roster screen's keys (enter: Edit, as e), the dialog keys, then every
+        global key (1 2 3 / v u x i ? q, ctrl+p, arrows h j k l), all inside 80x24."""
         assert snap_compare(demo_app, terminal_size=SIZE, run_before=steps("question_mark"))
 
     def test_export_dialog(self, snap_compare: Snap, demo_app: CptApp) -> None:

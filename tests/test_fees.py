@@ -10,6 +10,7 @@ import pytest
 from cpt_tui.core.catalog import DEFAULT_FEES
 from cpt_tui.core.fees import CohortPlan, dollars, plan_cost, retake_rate, student_fees
 from cpt_tui.core.models import FeeSchedule, Student
+from cpt_tui.core.parse import parse_money
 from cpt_tui.store import Store
 
 from .test_rules import attempt
@@ -129,3 +130,17 @@ def test_a_new_fee_schedule_never_rewrites_history(demo_store: Store) -> None:
     assert student.supplements["production"] == Decimal("75.00")
     assert student.supplements.get("safety") is None
     assert demo_store.roster.fee_lines["S1005"].total == before["S1005"].total + Decimal("100.00")
+
+
+@pytest.mark.parametrize("typed", ["1e3", "2E1", "NaN", "Infinity", "0x10", "1_000", "12.5.0", ""])
+def test_an_amount_is_digits_and_a_point_only(typed: str) -> None:
+    """Decimal() alone reads `1e3` as $1,000.00: a fee typed so is refused with its reason."""
+    with pytest.raises(ValueError, match="is not an amount"):
+        parse_money(typed)
+
+
+@pytest.mark.parametrize(
+    ("typed", "amount"), [("22", "22.00"), ("$1,024.50", "1024.50"), (".5", "0.50"), ("7.", "7.00")]
+)
+def test_amounts_as_instructors_type_them(typed: str, amount: str) -> None:
+    assert parse_money(typed) == Decimal(amount)

@@ -83,12 +83,10 @@ def parse_bool(text: str) -> bool:
 def parse_money(text: str) -> Decimal:
     """`22`, `22.00` or `$1,024.50` -> Decimal in cents; negative or sub-cent is refused."""
     cleaned = text.strip().removeprefix("$").replace(",", "")
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        raise ValueError(f"{text.strip()!r} is not an amount (e.g. 22.00)") from None
-    if not value.is_finite():
+    # Digits and a point only: Decimal() alone also takes `1e3`, `NaN` and `Infinity`.
+    if not re.fullmatch(r"-?(?:\d+(?:\.\d*)?|\.\d+)", cleaned):
         raise ValueError(f"{text.strip()!r} is not an amount (e.g. 22.00)")
+    value = Decimal(cleaned)
     if value < 0:
         raise ValueError("an amount cannot be negative")
     if value >= 100_000:  # before quantize, which cannot hold a huge amount in cents

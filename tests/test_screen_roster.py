@@ -335,3 +335,26 @@ async def test_quit(app: CptApp) -> None:
         await pilot.press("q")
         await pilot.pause()
     assert app.return_code == 0
+
+
+async def test_import_dialog_names_the_command_that_lists_every_bad_row(
+    app: CptApp, tmp_path: Path
+) -> None:
+    """Past six bad rows the dialog names a command that works as printed: the file and the
+    option that reads it as the dialog did (here an attempts file, by its tick)."""
+    bad = tmp_path / "bad attempts.csv"
+    bad.write_text(
+        "student_id,module,date,correct\n"
+        + "".join(f"NOPE{n},safety,2026-11-02,70\n" for n in range(9))
+    )
+    before = app.store.path.read_bytes()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("i")
+        await type_text(pilot, str(bad))
+        await pilot.press("tab", "space", "enter")
+        await settle(pilot)
+        shown = str(app.screen.query_one("#result").render())
+        assert (
+            f"... and 3 more (cpt-tui import --attempts --dry-run '{bad}' lists them all)" in shown
+        )
+    assert app.store.path.read_bytes() == before

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from shlex import quote
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from rich.table import Table
@@ -190,6 +191,17 @@ class ExportScreen(ModalScreen[tuple[Path, bool] | None]):
         self.dismiss(None)
 
 
+def import_flag(data: bytes, attempts: bool) -> str:
+    """The `cpt-tui import` option that reads this file as the dialog does: a diagnostics,
+    credentials or points file is known by its columns; else the tick says attempts."""
+    if is_diagnostics_file(data):
+        return "--diagnostics"
+    kind = after_course_kind(data)
+    if kind in ("credentials", "points"):
+        return f"--{kind}"
+    return "--attempts" if attempts else ""
+
+
 class ImportScreen(OfCptApp[None], ModalScreen[None]):
     """Pick a CSV; `enter` shows what would change (a dry run), `enter` again imports it.
 
@@ -273,16 +285,14 @@ class ImportScreen(OfCptApp[None], ModalScreen[None]):
                 return
         else:
             data = self.checked_bytes
-        do: Callable[..., ImportPlan | DiagnosticsPlan]
-        kind = after_course_kind(data)
-        if is_diagnostics_file(data):  # known by its columns: the tick does not apply
-            do = self.store.import_diagnostics
-        elif kind == "credentials":
-            do = self.store.import_credentials
-        elif kind == "points":
-            do = self.store.import_points
-        else:
-            do = self.store.import_attempts if attempts else self.store.import_roster
+        importers: dict[str, Callable[..., ImportPlan | DiagnosticsPlan]] = {
+            "--diagnostics": self.store.import_diagnostics,
+            "--credentials": self.store.import_credentials,
+            "--points": self.store.import_points,
+            "--attempts": self.store.import_attempts,
+            "": self.store.import_roster,
+        }
+        do = importers[import_flag(data, attempts)]
         if dry_run:
             self._check(do, data, (text, attempts))
             return
@@ -323,7 +333,10 @@ class ImportScreen(OfCptApp[None], ModalScreen[None]):
             more = len(plan.errors) - len(shown)
             lines = [f"Nothing can be imported: {plan.summary()}", *shown]
             if more:
-                lines.append(f"... and {more} more (cpt-tui import --dry-run lists all)")
+                path, attempts = choice
+                flag = import_flag(data, attempts)
+                command = " ".join(filter(None, ["cpt-tui import", flag, "--dry-run", quote(path)]))
+                lines.append(f"... and {more} more ({command} lists them all)")
             result.update(Text("\n").join(plain(line) for line in lines))
         elif dry_run:
             self.checked, self.checked_bytes = choice, data

@@ -16,6 +16,7 @@ from ..core.text import plain
 from ..widgets.field_error import FieldError
 from ..widgets.safe_input import SafeInput
 from ..widgets.tick import Tick
+from .dialogs import ConfirmScreen
 
 TEXT_FIELDS = (
     ("student_id", "Student ID"),
@@ -96,7 +97,29 @@ class StudentFormScreen(ModalScreen[StudentForm | None]):
             first = next(n for n, _ in ALL_FIELDS if n in reasons)
             self.query_one(f"#{first}", Input).focus()
             return
+        if self.original is not None and form.student_id != self.original.student_id:
+            self._confirm_new_id(form)
+            return
         self.dismiss(form)
+
+    def _confirm_new_id(self, form: StudentForm) -> None:
+        """An ID is changed only when asked: the form opens in the ID field, so a stray key
+        and `enter` would rename the student. `n` returns to the form as typed."""
+        assert self.original is not None
+        old, new = self.original.student_id, form.student_id
+        question = (
+            f"Change {self.original.full_name}'s student ID from {old} to {new}? "
+            "Their attempts and fees move with them."
+        )
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.dismiss(form)
+            else:
+                self.query_one("#student_id", Input).focus()
+
+        confirm = ConfirmScreen(question, yes="Change the ID", no="Back to the form")
+        self.app.push_screen(confirm, answered)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

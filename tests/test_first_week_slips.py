@@ -1,0 +1,79 @@
+"""Slips in a live class (issue 14, item 9): a changed student ID is confirmed first, and a
+form refused as out of date keeps what was typed. Pilot tests, the store checked after."""
+
+from __future__ import annotations
+
+from textual.widgets import Input
+
+from cpt_tui.app import CptApp
+from cpt_tui.screens.dialogs import ConfirmScreen
+from cpt_tui.screens.roster import RosterScreen
+from cpt_tui.screens.student_form import StudentFormScreen
+from cpt_tui.store import Store
+
+from .conftest import fixed_clock, screen_text, settle, type_text
+
+
+def stored(app: CptApp) -> Store:
+    return Store(app.store.path, clock=fixed_clock)
+
+
+def field(app: CptApp, name: str) -> str:
+    return app.screen.query_one(f"#{name}", Input).value
+
+
+async def test_changing_an_id_asks_naming_old_and_new(app: CptApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")  # Reed, E2001: the form opens with the ID selected
+        await type_text(pilot, "E2901")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        question = screen_text(app)
+        assert "E2001" in question and "E2901" in question
+        await pilot.press("n")  # back to the form, what was typed kept, nothing saved
+        await settle(pilot)
+        assert isinstance(app.screen, StudentFormScreen)
+        assert field(app, "student_id") == "E2901"
+        assert "E2001" in stored(app).roster.by_id and "E2901" not in stored(app).roster.by_id
+        await pilot.press("escape")  # escape on the question also keeps the form
+        await settle(pilot)
+        assert isinstance(app.screen, RosterScreen)
+        assert "E2901" not in stored(app).roster.by_id
+        await pilot.press("e")
+        await type_text(pilot, "E2901")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, RosterScreen)
+        roster = stored(app).roster
+        assert "E2001" not in roster.by_id and roster.by_id["E2901"].last_name == "Reed"
+
+
+async def test_no_to_an_id_change_keeps_every_field_typed(app: CptApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await type_text(pilot, "E2901")
+        await pilot.press("tab", "tab")
+        await type_text(pilot, "Reid")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, StudentFormScreen)
+        assert (field(app, "student_id"), field(app, "last_name")) == ("E2901", "Reid")
+        assert stored(app).roster.by_id["E2001"].last_name == "Reed"
+
+
+async def test_an_edit_that_keeps_the_id_saves_without_a_question(app: CptApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("e", "tab", "tab")
+        await type_text(pilot, "Reid")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, RosterScreen)
+        assert stored(app).roster.by_id["E2001"].last_name == "Reid"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from textual.widgets import Input
 
 from cpt_tui.app import CptApp
+from cpt_tui.core.models import StudentForm
 from cpt_tui.screens.dialogs import ConfirmScreen
 from cpt_tui.screens.roster import RosterScreen
 from cpt_tui.screens.student_form import StudentFormScreen
@@ -77,3 +78,56 @@ async def test_an_edit_that_keeps_the_id_saves_without_a_question(app: CptApp) -
         await settle(pilot)
         assert isinstance(app.screen, RosterScreen)
         assert stored(app).roster.by_id["E2001"].last_name == "Reid"
+
+
+async def test_a_form_refused_as_out_of_date_keeps_what_was_typed(app: CptApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")  # Reed, E2001
+        other = Store(app.store.path, clock=fixed_clock, user="colleague")
+        reed = other.roster.by_id["E2001"]
+        other.save_student(StudentForm.of(reed).model_copy(update={"section": "Night"}), reed)
+        await pilot.press("tab", "tab")
+        await type_text(pilot, "Reid")
+        await pilot.press("tab")
+        await type_text(pilot, "reid@example.org")
+        await pilot.press("enter")
+        await settle(pilot)
+        # Refused: nothing of the instructor's saved, the colleague's section kept ...
+        assert stored(app).roster.by_id["E2001"].last_name == "Reed"
+        assert stored(app).roster.by_id["E2001"].section == "Night"
+        # ... and the form is open again with what was typed, beside the newer values.
+        assert isinstance(app.screen, StudentFormScreen)
+        assert (field(app, "last_name"), field(app, "email")) == ("Reid", "reid@example.org")
+        assert field(app, "section") == "Night"  # untouched by the instructor: the newer one
+        assert "someone else changed" in screen_text(app) and "Section Night" in screen_text(app)
+        await pilot.press("enter")  # seen the newer values: the typed ones now save
+        await settle(pilot)
+        assert isinstance(app.screen, RosterScreen)
+        saved = stored(app).roster.by_id["E2001"]
+        assert (saved.last_name, saved.email, saved.section) == (
+            "Reid",
+            "reid@example.org",
+            "Night",
+        )
+
+
+async def test_escape_on_a_form_refused_as_out_of_date_keeps_the_newer_values(
+    app: CptApp,
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        other = Store(app.store.path, clock=fixed_clock, user="colleague")
+        reed = other.roster.by_id["E2001"]
+        other.save_student(StudentForm.of(reed).model_copy(update={"section": "Night"}), reed)
+        await pilot.press("tab", "tab")
+        await type_text(pilot, "Reid")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, StudentFormScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, RosterScreen)
+        saved = stored(app).roster.by_id["E2001"]
+        assert (saved.last_name, saved.section) == ("Reed", "Night")

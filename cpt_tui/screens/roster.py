@@ -15,10 +15,12 @@ from textual.binding import Binding
 from textual.widgets import Header
 
 from ..core import labels
+from ..core.errors import CptError
 from ..core.fees import dollars
 from ..core.models import Student, StudentForm
 from ..core.roster import Roster
 from ..core.text import plain
+from ..store import StaleEdit
 from ..widgets.key_bar import KeyBar
 from ..widgets.virtual_table import Column as TableColumn
 from ..widgets.virtual_table import VirtualTable
@@ -187,9 +189,29 @@ class RosterScreen(SortedScreen):
             self.cpt.change(
                 lambda: self.cpt.store.save_student(form, original),
                 lambda student: self._saved(student, original),
+                lambda error: self._refused(error, form, original),
             )
 
         return save
+
+    def _refused(self, error: CptError, form: StudentForm, original: Student | None) -> None:
+        """Say why; a form refused as out of date opens again with what was typed, beside
+        the newer values (saving it then replaces them)."""
+        if not isinstance(error, StaleEdit):
+            self.notify(str(error), title="Not saved", severity="error", timeout=10)
+            return
+        newer = error.current
+        self.notify(
+            f"{newer.full_name} was changed by someone else while you edited: now "
+            f"{newer.student_id}, section {newer.section or '-'}, {newer.status}. "
+            "What you typed is still in the form.",
+            title="Not saved",
+            severity="error",
+            timeout=6,
+            markup=False,
+        )
+        again = StudentFormScreen(self.roster, newer, typed=form, opened=original)
+        self.app.push_screen(again, self._save(newer))
 
     def _saved(self, student: Student, original: Student | None) -> None:
         self.update_view(select=student.student_id)

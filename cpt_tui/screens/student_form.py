@@ -41,21 +41,69 @@ class StudentFormScreen(ModalScreen[StudentForm | None]):
     ]
     """Keys of the student form (tab moves between fields, space ticks a box)."""
 
-    def __init__(self, roster: Roster, original: Student | None) -> None:
+    def __init__(
+        self,
+        roster: Roster,
+        original: Student | None,
+        *,
+        typed: StudentForm | None = None,
+        opened: Student | None = None,
+    ) -> None:
+        """`typed` and `opened` reopen a form refused as out of date: what the instructor
+        typed, kept, and the record as it was when they opened it (`original` is the newer
+        one stored since, which a save now replaces)."""
         super().__init__()
         self.roster = roster
         self.original = original
+        self.typed = typed
+        self.opened = opened
 
     def compose(self) -> ComposeResult:
-        form = StudentForm.of(self.original) if self.original else StudentForm()
+        if self.typed is not None:
+            form = self._merged(self.typed)
+        else:
+            form = StudentForm.of(self.original) if self.original else StudentForm()
         title = f"Edit {self.original.full_name}" if self.original else "Add a student"
         with Vertical(classes="dialog form"):
             yield Label(plain(title), classes="title")
+            if self.typed is not None and self.original is not None:
+                yield Static(plain(self._newer_values()), id="stale", classes="error")
             yield from self._fields(form, TEXT_FIELDS)
             for name, label in FLAGS:
                 yield Tick(label, bool(getattr(form, name)), id=name)
             yield from self._fields(form, REPORT_FIELDS)
             yield Static("enter saves    escape cancels    tab next field", classes="hint")
+
+    def _merged(self, typed: StudentForm) -> StudentForm:
+        """What was typed where the instructor changed a field; elsewhere the newer value,
+        so saving does not quietly put back what someone else changed."""
+        if self.original is None or self.opened is None:
+            return typed
+        now, before = StudentForm.of(self.original), StudentForm.of(self.opened)
+        kept = {
+            name: getattr(now, name)
+            for name in StudentForm.model_fields
+            if getattr(typed, name) == getattr(before, name)
+        }
+        return typed.model_copy(update=kept)
+
+    def _newer_values(self) -> str:
+        """Beside what was typed, what someone else stored meanwhile, field by field."""
+        assert self.original is not None
+        now = StudentForm.of(self.original)
+        before = StudentForm.of(self.opened) if self.opened is not None else None
+        labels = dict(ALL_FIELDS) | dict(FLAGS)
+        changed = [
+            f"{label} {_shown(getattr(now, name))}"
+            for name, label in labels.items()
+            if before is None or getattr(now, name) != getattr(before, name)
+        ]
+        newer = "; ".join(changed) or "their attempts or fees"
+        return (
+            f"Not saved: someone else changed this student while you edited. Now: {newer}. "
+            "Below, what you typed with their values elsewhere: enter saves it, escape "
+            "keeps theirs."
+        )
 
     def _fields(self, form: StudentForm, fields: tuple[tuple[str, str], ...]) -> ComposeResult:
         for name, label in fields:
@@ -123,3 +171,9 @@ class StudentFormScreen(ModalScreen[StudentForm | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def _shown(value: str | bool) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return value or "(empty)"

@@ -119,24 +119,19 @@ def run(args: argparse.Namespace) -> int:
         return run_export(
             store, args.file, attempts=args.attempts, bom=not args.no_bom, force=args.force
         )
-    if command == "report" and args.diagnostics:
-        from .diagnostics_report import print_diagnostics
-
-        roster = store.roster
-        if args.section is not None and not roster.has_section(args.section):
-            names = sorted({s.section for s in roster.students if s.section}, key=str.casefold)
-            there = ", ".join(names) if names else "none: no student has a section"
-            raise Refused(f"no section {args.section!r}; the sections are: {there}")
-        print_diagnostics(roster, store.today(), show_dropped=args.dropped, section=args.section)
-        return EXIT_OK
     if command == "report":
+        from .testday import check_section
+
+        check_section(store.roster, args.section)
+        if args.diagnostics:
+            from .diagnostics_report import print_diagnostics
+
+            print_diagnostics(
+                store.roster, store.today(), show_dropped=args.dropped, section=args.section
+            )
+            return EXIT_OK
         from .report import print_report
 
-        roster = store.roster
-        if args.section is not None and not roster.has_section(args.section):
-            names = sorted({s.section for s in roster.students if s.section}, key=str.casefold)
-            there = ", ".join(names) if names else "none: no student has a section"
-            raise Refused(f"no section {args.section!r}; the sections are: {there}")
         print_report(
             store.roster,
             store.today(),
@@ -309,7 +304,7 @@ def run_export(store: Store, file: str | None, *, attempts: bool, bom: bool, for
 def run_testday(store: Store, args: argparse.Namespace) -> int:
     """The test day's list and totals, or its CSV (`--csv`)."""
     from .core.testday import day_csv_rows
-    from .testday import NoSuchSection, day_rows, format_day
+    from .testday import day_rows, format_day
 
     if args.date:
         try:
@@ -318,10 +313,7 @@ def run_testday(store: Store, args: argparse.Namespace) -> int:
             raise Refused(f"{args.date!r} is not a date: use YYYY-MM-DD") from None
     else:
         on = store.today()
-    try:
-        rows = day_rows(store.roster, on, show_dropped=args.dropped, section=args.section)
-    except NoSuchSection as exc:
-        raise Refused(str(exc)) from None
+    rows = day_rows(store.roster, on, show_dropped=args.dropped, section=args.section)
     if args.csv is None:
         sys.stdout.write("\n".join(format_day(rows, on, args.section)) + "\n")
         return EXIT_OK

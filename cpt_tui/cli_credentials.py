@@ -188,15 +188,12 @@ def run_recertify(store: Store, student_id: str, on_text: str | None) -> int:
 def run_expiring(store: Store, days: int, *, show_dropped: bool, section: str | None = None) -> int:
     """`report --expiring DAYS [--section S]`: each CPT expiring within DAYS (inclusive) or
     expired."""
-    from .testday import NoSuchSection, day_students
+    from .testday import day_students
 
     if days < 0:
         raise Refused(f"--expiring {days}: give a number of days, 0 or more")
     roster = store.roster
-    try:
-        students = day_students(roster, show_dropped=show_dropped, section=section)
-    except NoSuchSection as exc:
-        raise Refused(str(exc)) from None
+    students = day_students(roster, show_dropped=show_dropped, section=section)
     today = store.today()
     last = today + timedelta(days=days)
     found = []

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from .core import labels
+from .core.errors import CptError
 from .core.fees import dollars
 from .core.models import Student
 from .core.roster import Roster
@@ -16,8 +17,18 @@ from .core.testday import Candidate, DayTotals, day_totals, plan_day
 from .core.text import printable
 
 
-class NoSuchSection(ValueError):
-    """`--section` names no section: the message lists those there are."""
+class NoSuchSection(CptError):
+    """`--section` names no section: the message lists those there are (exit 2)."""
+
+
+def check_section(roster: Roster, section: str | None) -> None:
+    """NoSuchSection, listing the sections there are, when `section` names none of them
+    (dropped students' sections count; case is ignored). None asks for every section."""
+    if section is None or roster.has_section(section):
+        return
+    there = sorted({s.section for s in roster.students if s.section}, key=str.casefold)
+    listed = ", ".join(there) if there else "none: no student has a section"
+    raise NoSuchSection(f"no section {section!r}; the sections are: {listed}")
 
 
 def day_students(
@@ -25,16 +36,12 @@ def day_students(
 ) -> list[Student]:
     """The students a test day covers: active ones (dropped too on request), of one section
     if asked (compared ignoring case); NoSuchSection when no student has that section."""
+    check_section(roster, section)
     students = roster.visible(show_dropped=show_dropped)
     if section is None:
         return students
     wanted = section.strip().casefold()
-    chosen = [s for s in students if s.section.casefold() == wanted]
-    if not chosen and not any(s.section.casefold() == wanted for s in roster.students):
-        there = sorted({s.section for s in roster.students if s.section}, key=str.casefold)
-        listed = ", ".join(there) if there else "none"
-        raise NoSuchSection(f"no section {section!r}; the sections are: {listed}")
-    return chosen
+    return [s for s in students if s.section.casefold() == wanted]
 
 
 def eligible_text(row: Candidate) -> str:

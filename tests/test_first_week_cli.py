@@ -87,6 +87,18 @@ def test_an_unknown_section_exits_2_and_lists_the_sections(demo_path: Path) -> N
     assert cli("--db", str(demo_path), "report", "--section", "p2").returncode == 0
 
 
+@pytest.mark.parametrize(
+    "command",
+    [["report"], ["report", "--diagnostics"], ["report", "--expiring", "30"], ["testday"]],
+)
+def test_every_command_refuses_an_unknown_section_in_the_same_words(
+    demo_path: Path, command: list[str]
+) -> None:
+    done = cli("--db", str(demo_path), *command, "--section", "P3")
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.strip().endswith("no section 'P3'; the sections are: Evening, P2")
+
+
 def test_report_fee_totals_include_dropped_students_and_say_so(demo_path: Path) -> None:
     out = cli("--db", str(demo_path), "report", "--summary").stdout
     assert "Fees (all 24 students, 2 dropped: in every total)" in out

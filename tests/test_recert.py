@@ -194,7 +194,7 @@ def test_a_state_id_with_other_characters_is_refused(value: str) -> None:
     with pytest.raises(ValidationError) as refused:
         form.to_student(None, catalog.DEFAULT_FEES)
     assert explain(refused.value)["state_id"] == (
-        "state ID must be letters and digits only, at most 20"
+        "state ID must be letters and digits only, at most 20 characters"
     )
 
 

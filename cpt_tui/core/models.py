@@ -33,9 +33,11 @@ GRAD_YEARS = (1940, 2100)
 """A graduation (cohort) year, four digits, within these years (inclusive)."""
 
 PATTERN_REASONS = {
-    STUDENT_ID_PATTERN: "must be letters and digits (also . _ -), at most 32",
-    STATE_ID_PATTERN: "must be letters and digits only, at most 20",
-    CERTIFICATE_NUMBER_PATTERN: "must be letters and digits (hyphens inside), at most 40",
+    STUDENT_ID_PATTERN: "must be letters and digits (also . _ -), at most 32 characters",
+    STATE_ID_PATTERN: "must be letters and digits only, at most 20 characters",
+    CERTIFICATE_NUMBER_PATTERN: (
+        "must be letters and digits (hyphens inside), at most 40 characters"
+    ),
     PLAIN_PATTERN: "must not contain control characters or spaces at either end",
     EMAIL_PATTERN: "is not an email address (name@school.edu)",
 }

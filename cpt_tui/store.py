@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from .core import audit
+from .core import audit, labels
 from .core.catalog import FIRST_ASSESSMENT_ON
 from .core.credentials import credentials_of, noted
 from .core.credentials_csv import plan_credentials_import, plan_points_import
@@ -235,7 +235,7 @@ class Store(StoreFile):
         the wait of the policy in force on its date."""
         detail = (
             f"wait {wait_days} days, {long_wait_days} from failure {long_wait_from}, "
-            f"readiness margin {readiness_margin}"
+            f"readiness margin {labels.points(readiness_margin)}"
         )
         with self._change("retake policy", detail) as tx:
             with fields_checked():

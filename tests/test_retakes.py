@@ -15,6 +15,7 @@ from cpt_tui.core.retakes import eligibility, is_ready, latest_practice, policy_
 from cpt_tui.core.roster import Roster
 from cpt_tui.core.standing import ModuleStanding, standing
 from cpt_tui.core.testday import DAY_CSV_HEADER, day_csv_rows, day_totals, plan_day
+from cpt_tui.screens.retake_policy import policy_line
 
 POLICIES = (catalog.DEFAULT_RETAKE_POLICY,)
 D = date(2026, 3, 2)
@@ -236,3 +237,12 @@ def test_test_day_csv() -> None:
     assert lines[2][8:] == ["yes", "82.0", "yes", "22.00"]
     assert lines[5][:5] == ["S2", "Turing", "Alan", "", "safety"]
     assert lines[5][9:] == ["90.0", "yes", "50.00"]
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"), [("5.0", "5"), ("5", "5"), ("2.5", "2.5"), ("10", "10")]
+)
+def test_the_readiness_margin_reads_as_typed(stored: str, shown: str) -> None:
+    """A margin saved unchanged is stored as 5.0; Fees and the notice still say `+ 5`."""
+    policy = catalog.DEFAULT_RETAKE_POLICY.model_copy(update={"readiness_margin": Decimal(stored)})
+    assert f"ready at pass + {shown}  ·" in policy_line(policy)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from .models import Attempt, Module, Student, one_decimal
 from .standing import CptStatus, ModuleStanding, Standing, passes
@@ -29,6 +30,11 @@ def cpt(st: Standing, today: date) -> str:
 def core(st: Standing) -> str:
     """`3/4`: core modules passed of those the CPT needs."""
     return f"{st.core_passed}/{st.core_total}"
+
+
+def points(value: Decimal) -> str:
+    """A number of points as an instructor writes it: `5` (not the stored `5.0`), `2.5`."""
+    return f"{value.normalize():f}"
 
 
 def plural(count: int, noun: str) -> str:

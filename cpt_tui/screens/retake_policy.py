@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Static
 
+from ..core import labels
 from ..core.models import RetakePolicy
 from ..widgets.field_error import FieldError
 from ..widgets.safe_input import SafeInput
@@ -28,9 +29,10 @@ FIELDS = (
 
 def policy_line(policy: RetakePolicy) -> str:
     """The policy in force, in one line."""
+    margin = labels.points(policy.readiness_margin)
     return (
         f"Retakes after {policy.wait_days} days, {policy.long_wait_days} from failure "
-        f"{policy.long_wait_from}; ready at pass + {policy.readiness_margin}  ·  w edits"
+        f"{policy.long_wait_from}; ready at pass + {margin}  ·  w edits"
     )
 
 

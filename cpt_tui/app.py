@@ -81,6 +81,8 @@ class CptApp(TypeAheadApp, ExportingApp, InstantSwitchApp, PrivateCrashApp):
     filter_text: reactive[str] = reactive("")
     """Typed after `/`: applies on every screen (name, ID, section)."""
     show_dropped: reactive[bool] = reactive(False)
+    roster_sort: tuple[int, bool] = (0, False)
+    """The roster's sort, `s` and `S` there (column, reversed): Progress follows it."""
 
     def __init__(
         self,

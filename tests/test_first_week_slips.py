@@ -1,5 +1,6 @@
 """Slips in a live class (issue 14, item 9): a changed student ID is confirmed first, and a
-form refused as out of date keeps what was typed. Pilot tests, the store checked after."""
+form refused as out of date keeps what was typed (item 9); the Progress grid shows the ID
+and follows the roster's sort (item 8). Pilot tests, the store checked after."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ from textual.widgets import Input
 from cpt_tui.app import CptApp
 from cpt_tui.core.models import StudentForm
 from cpt_tui.screens.dialogs import ConfirmScreen
+from cpt_tui.screens.record import RecordScreen
 from cpt_tui.screens.roster import RosterScreen
 from cpt_tui.screens.student_form import StudentFormScreen
 from cpt_tui.store import Store
+from cpt_tui.widgets.virtual_table import VirtualTable
 
 from .conftest import fixed_clock, screen_text, settle, type_text
 
@@ -131,3 +134,46 @@ async def test_escape_on_a_form_refused_as_out_of_date_keeps_the_newer_values(
         assert isinstance(app.screen, RosterScreen)
         saved = stored(app).roster.by_id["E2001"]
         assert (saved.last_name, saved.section) == ("Reed", "Night")
+
+
+# ------------------------------------------------- 8. the Progress grid: ID, roster order
+
+
+def grid_rows(app: CptApp) -> list[str]:
+    """The IDs down the Progress grid, in the order shown."""
+    grid = app.screen.query_one("#grid", VirtualTable)
+    return list(grid.keys)
+
+
+async def test_progress_shows_the_id_and_fits_the_modules_at_80_columns(app: CptApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        lines = screen_text(app).splitlines()
+        assert lines[1].split()[:2] == ["ID", "Student"] and "Green opt." in lines[1]
+        assert lines[2].startswith(" E2001 Reed, M ") and lines[2].rstrip().endswith("×2$")
+        assert any(line.startswith(" E2008 Carter, Ben ") for line in lines)
+
+
+async def test_progress_lists_students_as_the_roster_sorts_them(app: CptApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        roster_order = grid_rows_of_roster(app)
+        await pilot.press("2")
+        await settle(pilot)
+        assert grid_rows(app) == roster_order  # both by ID at first
+        await pilot.press("1", "s", "S")  # the roster by name, Z to A
+        await settle(pilot)
+        by_name = grid_rows_of_roster(app)
+        assert by_name != roster_order
+        await pilot.press("2")
+        await settle(pilot)
+        assert grid_rows(app) == by_name
+        assert screen_text(app).splitlines()[2].startswith(" S1005 Williams, N")
+        await pilot.press("r")  # the cell under the cursor is still the student shown
+        await settle(pilot)
+        assert isinstance(app.screen, RecordScreen)
+
+
+def grid_rows_of_roster(app: CptApp) -> list[str]:
+    return list(app.screen.query_one("#roster", VirtualTable).keys)

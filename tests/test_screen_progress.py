@@ -43,7 +43,7 @@ async def test_the_cursor_starts_on_the_first_students_safety_cell(app: CptApp) 
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_grid(pilot, row=0)
         grid = screen.query_one("#grid", VirtualTable)
-        assert grid.cursor_coordinate == (0, 1)
+        assert grid.cursor_coordinate == (0, 2)  # after the ID and name columns
         assert screen.current_student().student_id == "E2001"  # type: ignore[union-attr]
         assert screen.current_module().key == "safety"  # type: ignore[union-attr]
         text = screen_text(app)
@@ -56,11 +56,12 @@ async def test_moving_with_arrows_and_hjkl(app: CptApp) -> None:
         screen = await open_grid(pilot, row=0)
         grid = screen.query_one("#grid", VirtualTable)
         await pilot.press("l", "l", "right", "j", "down")
-        assert grid.cursor_coordinate == (2, 4)
+        assert grid.cursor_coordinate == (2, 5)
+        assert screen.current_module().key == "maintenance"  # type: ignore[union-attr]
         await pilot.press("h", "left", "left", "left", "k")
-        assert grid.cursor_coordinate == (1, 1)  # never onto the names column
+        assert grid.cursor_coordinate == (1, 2)  # never onto the ID or names column
         await pilot.press("up", "up")
-        assert grid.cursor_coordinate == (0, 1)
+        assert grid.cursor_coordinate == (0, 2)
 
 
 async def test_record_a_pass_by_correct_answers(app: CptApp) -> None:

@@ -86,9 +86,10 @@ class TestRoster:
 
 class TestProgress:
     def test_grid_on_the_demo_roster(self, snap_compare: Snap, demo_app: CptApp) -> None:
-        """2: one row per student, one column per module with ✓/✗, the best %, ×n
-        attempts and $ for a supplement; the legend; a bar per module with pass rate,
-        passed/taken and attempts; "8 hold the full CPT; 4 are one core module away"."""
+        """2: one row per student (its ID, then `Last, F`), one column per module with
+        ✓/✗, the best %, ×n attempts and $ for a supplement; the legend; a bar per module
+        with pass rate, passed/taken and attempts; "8 hold the full CPT; 4 are one core
+        module away"."""
         assert snap_compare(demo_app, terminal_size=SIZE, run_before=steps("2"))
 
     def test_record_dialog_with_a_refused_score(self, snap_compare: Snap, demo_app: CptApp) -> None:

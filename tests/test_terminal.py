@@ -115,7 +115,7 @@ async def test_the_drawn_cursor_follows_the_keys(app: CptApp) -> None:
         await pilot.press("2", "j", "l")  # the grid: one cell, not the row
         await settle(pilot)
         grid = app.screen.query_one(VirtualTable)
-        assert highlighted(grid) == ["Kowalski,"]
+        assert highlighted(grid) == ["E2002"]  # Kowalski's row, its ID first
         grid_row = grid.render_line(2)
         cursor = grid.get_component_rich_style("vtable--cursor").bgcolor
         lit = "".join(s.text for s in grid_row if s.style and s.style.bgcolor == cursor)

@@ -23,9 +23,14 @@ from ..widgets.virtual_table import Column, VirtualTable
 from .base import CptScreen
 from .detail import StudentDetailScreen
 from .record import Recorded, RecordScreen
+from .roster import in_roster_order
 
-NAME_WIDTH = 15
-"""Long names are cut here so the five modules fit in 80 columns (the roster has them whole)."""
+ID_WIDTH = (2, 8)
+"""The ID column fits the roster's longest ID within these bounds (a longer one is cut)."""
+NAMES_WIDTH = 16
+"""The ID and the name share these cells so the five modules fit in 80 columns; a long
+name is cut (the roster has it whole), first as `Last, F` when that fits."""
+NAME_MIN = 8
 CELL_WIDTH = 11
 """`✗ 71.1 ×2$●`: one status, then attempts, the supplement and readiness marks."""
 LEGEND = "✓ pass ✗ best % ↻ retake from · none ×2 tries $ supplement ● ready ○ practised"
@@ -55,6 +60,14 @@ def grid_cell(
     return Text(f"{text} {flags}" if flags else text, style=style)
 
 
+def short_name(student: Student, width: int) -> str:
+    """`Last, First` when it fits, else `Last, F`; the table cuts what is still longer."""
+    name = labels.listed_name(student)
+    if len(name) <= width or not student.first_name:
+        return name
+    return name[: len(name) - len(student.first_name)] + student.first_name[0]
+
+
 class ProgressScreen(CptScreen):
     """Every visible student against every module, with a summary of pass rates."""
 
@@ -69,15 +82,24 @@ class ProgressScreen(CptScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield self.filter_bar()
-        columns = [Column("Student", NAME_WIDTH)]
+        columns = self._student_columns()
         columns += [
             Column(m.short if m.required else f"{m.short} opt.", CELL_WIDTH)
             for m in self.roster.modules
         ]
-        yield VirtualTable(columns, cell_cursor=True, fixed_columns=1, first_column=1, id="grid")
+        yield VirtualTable(columns, cell_cursor=True, fixed_columns=2, first_column=2, id="grid")
         yield Static(LEGEND, id="legend")
         yield ModuleSummaryBar(id="summary")
         yield KeyBar()
+
+    def _student_columns(self) -> list[Column]:
+        """ID, fitted to the roster's IDs, then the name in what is left of NAMES_WIDTH."""
+        longest = max((len(s.student_id) for s in self.roster.students), default=0)
+        id_width = min(max(longest, ID_WIDTH[0]), ID_WIDTH[1])
+        return [
+            Column("ID", id_width),
+            Column("Student", max(NAMES_WIDTH - id_width, NAME_MIN)),
+        ]
 
     @property
     def grid(self) -> VirtualTable:
@@ -86,16 +108,24 @@ class ProgressScreen(CptScreen):
     def main_widget(self) -> VirtualTable:
         return self.grid
 
+    def _what_is_shown(self) -> tuple[object, ...]:
+        return (*super()._what_is_shown(), self.cpt.roster_sort)
+
     def update_view(self) -> None:
         super().update_view()
         roster = self.roster
-        students = self.visible_students()
+        students = in_roster_order(roster, self.visible_students(), self.cpt.roster_sort)
+        columns = self._student_columns()
+        if columns != self.grid.columns[:2]:  # the longest ID changed
+            self.grid.columns = columns + self.grid.columns[2:]
+        name_width = columns[1].width
         today, policies = self.cpt.store.today(), roster.retake_policies
 
         def cells(student_id: str) -> list[Text]:
             s, st = roster.by_id[student_id], roster.standings[student_id]
-            name = plain(labels.listed_name(s), style="dim" if s.dropped else "")
-            return [name] + [
+            dim = "dim" if s.dropped else ""
+            name = plain(short_name(s, name_width), style=dim)
+            return [plain(s.student_id, style=dim), name] + [
                 grid_cell(
                     ms,
                     result_style(self.app, ms.passed if ms.attempted else None),
@@ -119,7 +149,7 @@ class ProgressScreen(CptScreen):
     def current_module(self) -> Module | None:
         column = self.grid.cursor_column
         modules = self.roster.modules
-        return modules[column - 1] if 1 <= column <= len(modules) else None
+        return modules[column - 2] if 2 <= column < len(modules) + 2 else None
 
     # -- actions -----------------------------------------------------------------------------
 

@@ -86,6 +86,20 @@ COLUMNS = (
 """What an instructor scans first comes first; registration and term scroll in from the right."""
 
 
+def in_roster_order(
+    roster: Roster, students: list[Student], sort: tuple[int, bool]
+) -> list[Student]:
+    """The students in the order the roster shows them: by the column `s` chose (ID first,
+    the store's own order), `S` reversed; ties by ID. Progress lists them the same way."""
+    column, reverse = sort
+    if column or reverse:  # the roster is in ID order already
+        key = COLUMNS[column].sort
+        students = sorted(students, key=lambda s: (key(roster, s), s.student_id))
+        if reverse:
+            students.reverse()
+    return students
+
+
 class RosterScreen(SortedScreen):
     """Every student: ID, name, section, term, registered, core passed, CPT, Green, fees."""
 
@@ -103,6 +117,23 @@ class RosterScreen(SortedScreen):
 
     MORE_KEYS = [("enter", "Edit (as e)")]
     """Keys the table handles, listed in help: enter on a student opens the edit form."""
+
+    @property
+    def sort_column(self) -> int:
+        """Kept by the app, so Progress lists students in the roster's order."""
+        return self.cpt.roster_sort[0]
+
+    @sort_column.setter
+    def sort_column(self, column: int) -> None:
+        self.cpt.roster_sort = (column, self.cpt.roster_sort[1])
+
+    @property
+    def sort_reverse(self) -> bool:
+        return self.cpt.roster_sort[1]
+
+    @sort_reverse.setter
+    def sort_reverse(self, reverse: bool) -> None:
+        self.cpt.roster_sort = (self.cpt.roster_sort[0], reverse)
 
     def __init__(self) -> None:
         super().__init__()
@@ -151,12 +182,7 @@ class RosterScreen(SortedScreen):
         table = self.table
         selected = select or table.cursor_key
         roster, today = self.roster, self.cpt.store.today()
-        students = self.visible_students()
-        if self.sort_column or self.sort_reverse:  # the roster is in ID order already
-            column = COLUMNS[self.sort_column]
-            students.sort(key=lambda s: (column.sort(roster, s), s.student_id))
-            if self.sort_reverse:
-                students.reverse()
+        students = in_roster_order(roster, self.visible_students(), self.cpt.roster_sort)
 
         def cells(student_id: str) -> list[Text]:
             s = roster.by_id[student_id]

@@ -7,6 +7,7 @@ STAMP := $(VENV)/.installed
 .PHONY: demo run test check lint types imports duplicates format bench snapshots clean
 
 $(STAMP): pyproject.toml
+	@echo "Building $(VENV): Python packages for cpt-tui and its tests (about a minute the first time, needs the network; later runs start at once)"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from cpt_tui.app import CptApp
+from cpt_tui.app import CptApp, create_app
 from cpt_tui.screens.fees import FeesScreen
 from cpt_tui.screens.record import RecordScreen
 from cpt_tui.store import Store
@@ -148,3 +148,47 @@ async def test_the_filter_ignores_case_and_accents_and_reads_names_as_shown(app:
             assert list(screen.table.keys) == expected, typed
             await pilot.press("slash", "escape")
             await settle(pilot)
+
+
+# ---------------------------------------------------------------- 10. small things
+
+
+async def test_an_empty_store_says_a_adds_a_student_and_i_imports_until_one_is_added(
+    empty_store: Store,
+) -> None:
+    """A blank table gave no hint: the empty Roster says `a` adds and `i` imports (words, no
+    colour needed); Progress and Fees point to Roster; the line goes once a student is in."""
+    app = create_app(empty_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        roster_hint = "No students yet: a adds a student; i imports a CSV (students or attempts)."
+        assert roster_hint in screen_text(app)
+        for screen in ("2", "3"):
+            await pilot.press(screen)
+            await settle(pilot)
+            assert "No students yet: on Roster (1), a adds a student; i imports a CSV." in (
+                screen_text(app)
+            )
+        await pilot.press("1", "a")
+        await type_text(pilot, "T300")
+        await pilot.press("tab")
+        await type_text(pilot, "Ada")
+        await pilot.press("tab")
+        await type_text(pilot, "Lovelace")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "T300" in stored(app).roster.by_id
+        assert "Lovelace, Ada" in screen_text(app)
+        assert "No students yet" not in screen_text(app)
+        await pilot.press("3")
+        await settle(pilot)
+        assert "No students yet" not in screen_text(app)
+
+
+async def test_a_filter_matching_no_one_shows_no_empty_store_hint(app: CptApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("slash")
+        await type_text(pilot, "zzzz")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "No students yet" not in screen_text(app)

@@ -6,9 +6,11 @@ from typing import TYPE_CHECKING, ClassVar, TypeVar, cast
 
 from textual.screen import Screen
 from textual.widget import Widget
+from textual.widgets import Static
 
 from ..core.models import Student
 from ..core.roster import Roster
+from ..core.text import plain
 from ..widgets.filter_bar import FilterBar
 
 if TYPE_CHECKING:
@@ -31,6 +33,9 @@ class CptScreen(OfCptApp[None]):
 
     AUTO_FOCUS = "VirtualTable"
 
+    EMPTY_HINT = "No students yet: on Roster (1), a adds a student; i imports a CSV."
+    """The line shown above the screen's table while the store has no student."""
+
     _drawn: tuple[object, ...] = ()
     """What the screen showed when last drawn: the roster, filter, dropped rule and day."""
 
@@ -43,7 +48,16 @@ class CptScreen(OfCptApp[None]):
         roster = self.roster
         students = roster.visible(show_dropped=self.cpt.show_dropped, text=self.cpt.filter_text)
         self.query_one(FilterBar).count(len(students), len(roster.students))
+        for hint in self.query("#empty-hint"):
+            hint.display = not roster.students
         return students
+
+    def empty_hint(self) -> Static:
+        """The line saying how to add the first student (a screen yields it in `compose`);
+        shown only while the store has none."""
+        hint = Static(plain(self.EMPTY_HINT), id="empty-hint")
+        hint.display = False
+        return hint
 
     def main_widget(self) -> Widget:
         """The widget that holds the focus when the filter is left."""

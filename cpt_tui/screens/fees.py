@@ -135,6 +135,7 @@ class FeesScreen(CptScreen):
         yield self.filter_bar()
         with ContentSwitcher(initial="class", id="fee-views"):
             with Vertical(id="class"):
+                yield self.empty_hint()
                 yield VirtualTable(COLUMNS, fixed_columns=2, id="fees")
                 yield Static(id="totals")
             with Vertical(id="planner"):

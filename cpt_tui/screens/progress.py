@@ -82,6 +82,7 @@ class ProgressScreen(CptScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield self.filter_bar()
+        yield self.empty_hint()
         columns = self._student_columns()
         columns += [
             Column(m.short if m.required else f"{m.short} opt.", CELL_WIDTH)

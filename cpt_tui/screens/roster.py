@@ -115,6 +115,8 @@ class RosterScreen(SortedScreen):
     ]
     """Keys of the roster screen (and enter edits, as e does)."""
 
+    EMPTY_HINT = "No students yet: a adds a student; i imports a CSV (students or attempts)."
+
     MORE_KEYS = [("enter", "Edit (as e)")]
     """Keys the table handles, listed in help: enter on a student opens the edit form."""
 
@@ -142,6 +144,7 @@ class RosterScreen(SortedScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield self.filter_bar()
+        yield self.empty_hint()
         yield VirtualTable(self._columns(), fixed_columns=2, id="roster")
         yield KeyBar()
 

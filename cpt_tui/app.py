@@ -170,7 +170,10 @@ class CptApp(TypeAheadApp, ExportingApp, InstantSwitchApp, PrivateCrashApp):
         markup: bool = False,
     ) -> None:
         """Every notification: its text may quote names, IDs, header cells or file names,
-        so it is shown escaped and never read as markup (whatever the caller asks)."""
+        so it is shown escaped and never read as markup (whatever the caller asks). One
+        notice at a time: a new one replaces the one shown (two saves leave one notice, not
+        a stack over the screen)."""
+        self.clear_notifications()
         super().notify(
             printable(message),
             title=printable(title),

@@ -192,3 +192,26 @@ async def test_a_filter_matching_no_one_shows_no_empty_store_hint(app: CptApp) -
         await pilot.press("enter")
         await settle(pilot)
         assert "No students yet" not in screen_text(app)
+
+
+async def test_two_saves_in_a_row_leave_one_notice_and_the_fees_totals_uncovered(
+    app: CptApp,
+) -> None:
+    """Notices stacked over the Fees totals: now a new notice replaces the one shown, and
+    notices sit at the top right, under the column titles, clear of the totals."""
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.press("3")
+        await settle(pilot)
+        totals = [line_with(app, "22 shown"), line_with(app, "All 24, 2 dropped")]
+        for fee in ("30", "31"):
+            await pilot.press("f")
+            await type_text(pilot, fee)
+            await pilot.press("enter")
+            await settle(pilot)
+            assert isinstance(app.screen, FeesScreen)
+        assert stored(app).roster.fees.registration == Decimal("31.00")
+        await pilot.pause()  # the notice is mounted after the save's message
+        shown = screen_text(app)
+        assert shown.count("New fees from now on") == 1
+        assert "registration $31.00" in shown
+        assert [line_with(app, "22 shown"), line_with(app, "All 24, 2 dropped")] == totals

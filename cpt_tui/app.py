@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from textual import events
@@ -91,10 +92,14 @@ class CptApp(TypeAheadApp, ExportingApp, InstantSwitchApp, PrivateCrashApp):
         demo: bool = False,
         theme: str | None = None,
         first_page: tuple[Roster, int] | None = None,
+        samples: Path | None = None,
     ) -> None:
         super().__init__()
         self.store = store
         self.demo = demo
+        self.samples = samples
+        """The demo's sample CSVs, dated as its copy (`cpt-tui demo`), which the import
+        dialog offers; None for a real roster."""
         self.hangup_watch = HangupWatch(self)
         release_closed_widgets()  # memory stays flat as dialogs come and go (compat.py)
         # Read the store now (or its first page, the rest checked after the first frame: see
@@ -208,7 +213,7 @@ class CptApp(TypeAheadApp, ExportingApp, InstantSwitchApp, PrivateCrashApp):
         self.push_screen(HelpScreen(self.screen, self.BINDINGS))
 
     def action_import(self) -> None:
-        self.push_screen(ImportScreen(self.store))
+        self.push_screen(ImportScreen(self.store, samples=self.samples))
 
     def imported(self, plan: ImportPlan | DiagnosticsPlan) -> None:
         self.notify(f"Imported {plan.kind}: {plan.summary()}")
@@ -258,9 +263,10 @@ def create_app(
     demo: bool = False,
     theme: str | None = None,
     first_page: tuple[Roster, int] | None = None,
+    samples: Path | None = None,
 ) -> CptApp:
     """The one factory for the CLI, the tests and the snapshots."""
-    return CptApp(store, demo=demo, theme=theme, first_page=first_page)
+    return CptApp(store, demo=demo, theme=theme, first_page=first_page, samples=samples)
 
 
 __all__ = ["CptApp", "create_app", "__version__"]

@@ -164,7 +164,9 @@ FIRST_PAGE = 200
 """Students checked before the first frame: more than any terminal shows at once."""
 
 
-def run_tui(store: Store, *, demo: bool = False, theme: str | None = None) -> int:
+def run_tui(
+    store: Store, *, demo: bool = False, theme: str | None = None, samples: Path | None = None
+) -> int:
     # The first page is checked and drawn first; the app checks the rest after its first
     # frame, and holds every key until then. A store that cannot be read at all, or whose
     # first page is damaged, is refused here, before the screen is taken over.
@@ -175,7 +177,7 @@ def run_tui(store: Store, *, demo: bool = False, theme: str | None = None) -> in
     from .app import create_app
     from .hangup import HANGUP_EXIT
 
-    app = create_app(store, demo=demo, theme=theme, first_page=first_page)
+    app = create_app(store, demo=demo, theme=theme, first_page=first_page, samples=samples)
     if theme is not None and theme not in app.available_themes:
         raise Refused(
             f"no theme {theme!r}; choose one of: {', '.join(sorted(app.available_themes))}"
@@ -197,7 +199,8 @@ def run_demo(theme: str | None = None) -> int:
     try:
         copy = folder / "roster.json"
         dated_demo(copy, date.today())
-        return run_tui(Store(copy), demo=True, theme=theme)
+        samples = dated_samples(folder / "samples", date.today())
+        return run_tui(Store(copy), demo=True, theme=theme, samples=samples)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -227,6 +230,35 @@ def dated_demo(target: Path, today: date) -> None:
     fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as handle:
         handle.write(orjson.dumps(data))
+
+
+SAMPLES = ("sample-roster.csv", "sample-attempts.csv", "sample-points.csv")
+"""The shipped sample CSVs: the demo's students, attempts and points."""
+
+
+def dated_samples(folder: Path, today: date) -> Path:
+    """Write the sample CSVs into `folder` (made owner-only) with every date moved as
+    `dated_demo` moves the demo's, so importing them into the demo finds its own records
+    (0 new) rather than the same attempts on other days. Returns the folder."""
+    import csv
+    import io
+
+    shift = today - DEMO_AS_OF
+    folder.mkdir(mode=0o700)
+    for name in SAMPLES:
+        text = (fixtures_dir() / name).read_text(encoding="utf-8-sig")
+        rows = list(csv.reader(io.StringIO(text)))
+        dated = [i for i, title in enumerate(rows[0]) if title == "date" or title.endswith("_on")]
+        for row in rows[1:]:
+            for i in dated:
+                if i < len(row) and row[i]:
+                    row[i] = (date.fromisoformat(row[i]) + shift).isoformat()
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\r\n").writerows(rows)  # as shipped
+        fd = os.open(folder / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as handle:
+            handle.write(out.getvalue())
+    return folder
 
 
 def run_import(

@@ -7,11 +7,16 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import date, datetime, time
 from pathlib import Path
+from typing import cast
 
 import pytest
 
-from cpt_tui.cli import main
+from cpt_tui.cli import DEMO_AS_OF, SAMPLES, dated_demo, dated_samples, main
+from cpt_tui.store import Store
+
+from .conftest import FIXTURES
 
 ROOT = Path(__file__).parent.parent
 
@@ -175,3 +180,68 @@ def test_make_says_what_it_builds_and_how_long_before_the_silent_pip(tmp_path: P
     assert "about a minute the first time" in lines[0]
     assert "pip install" in done.stdout
     assert "pip" not in lines[0]
+
+
+DEMO_DAY = date(2027, 3, 5)
+"""A day the demo is opened on, 105 days after the day it describes."""
+
+
+def demo_on(day: date, folder: Path) -> tuple[Store, Path]:
+    """The demo as `cpt-tui demo` makes it on `day`: its copy and its sample CSVs."""
+    copy = folder / "roster.json"
+    dated_demo(copy, day)
+    samples = dated_samples(folder / "samples", day)
+    return Store(copy, clock=lambda: datetime.combine(day, time(10))), samples
+
+
+def test_the_demo_samples_are_the_shipped_ones_with_the_dates_moved(tmp_path: Path) -> None:
+    """On the day the demo describes nothing moves: the samples are the shipped files byte
+    for byte (same columns, quoting, BOM and line ends); on another day only dates move."""
+    same = dated_samples(tmp_path / "same", DEMO_AS_OF)
+    for name in SAMPLES:
+        assert (same / name).read_bytes() == (FIXTURES / name).read_bytes()
+    moved = dated_samples(tmp_path / "moved", DEMO_DAY)
+    assert moved.stat().st_mode & 0o777 == 0o700
+    shipped = (FIXTURES / "sample-attempts.csv").read_text(encoding="utf-8-sig").splitlines()
+    dated = (moved / "sample-attempts.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert (moved / "sample-attempts.csv").stat().st_mode & 0o777 == 0o600
+    assert shipped[1] == "E2001,safety,2026-02-12,72,86.7,yes,22.00,assessment"
+    assert dated[1] == "E2001,safety,2026-05-28,72,86.7,yes,22.00,assessment"  # + 105 days
+    assert len(dated) == len(shipped)
+
+
+def test_importing_the_demo_samples_into_the_demo_adds_nothing(tmp_path: Path) -> None:
+    """Item 10: the shipped sample attempts imported into the demo (dates moved to today)
+    added them all again on other days; the demo's own samples match its records."""
+    store, samples = demo_on(DEMO_DAY, tmp_path)
+    before = store.path.read_bytes()
+    attempts = store.import_attempts((samples / "sample-attempts.csv").read_bytes())
+    assert (len(attempts.new), attempts.updated, attempts.unchanged) == (0, [], 80)
+    assert (
+        store.import_roster((samples / "sample-roster.csv").read_bytes())
+        .summary()
+        .startswith("0 new, 0 updated, 24 unchanged, 0 rejected")
+    )
+    points = store.import_points((samples / "sample-points.csv").read_bytes())
+    assert points.summary().startswith("0 new, 0 updated, 4 unchanged, 0 rejected")
+    assert store.path.read_bytes() == before
+    # The shipped file, dated as the demo was made, is the other days' attempts: 80 new.
+    shipped = store.import_attempts((FIXTURES / "sample-attempts.csv").read_bytes(), dry_run=True)
+    assert len(shipped.new) == 80
+
+
+def test_cpt_tui_demo_gives_the_app_its_samples_beside_the_copy(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seen: dict[str, object] = {}
+
+    def run_tui(store: Store, *, demo: bool, theme: str | None, samples: Path) -> int:
+        seen.update(demo=demo, samples=samples, files=sorted(p.name for p in samples.iterdir()))
+        seen["folder"] = samples.parent == store.path.parent
+        return 0
+
+    monkeypatch.setattr("cpt_tui.cli.run_tui", run_tui)
+    assert main(["demo"]) == 0
+    assert seen["demo"] is True and seen["folder"] is True
+    assert seen["files"] == sorted(SAMPLES)
+    assert not cast(Path, seen["samples"]).exists()  # the demo's folder goes with it

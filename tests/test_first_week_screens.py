@@ -3,12 +3,19 @@ pressing the SPEC's keys, the store checked after each."""
 
 from __future__ import annotations
 
+from datetime import date, datetime, time
 from decimal import Decimal
+from pathlib import Path
+
+from textual.widgets import Input
 
 from cpt_tui.app import CptApp, create_app
+from cpt_tui.cli import dated_demo, dated_samples
+from cpt_tui.screens.dialogs import ImportScreen
 from cpt_tui.screens.fees import FeesScreen
 from cpt_tui.screens.record import RecordScreen
 from cpt_tui.store import Store
+from cpt_tui.widgets.tick import Tick
 
 from .conftest import NOW, fixed_clock, screen_text, settle, type_text
 
@@ -215,3 +222,30 @@ async def test_two_saves_in_a_row_leave_one_notice_and_the_fees_totals_uncovered
         assert shown.count("New fees from now on") == 1
         assert "registration $31.00" in shown
         assert [line_with(app, "22 shown"), line_with(app, "All 24, 2 dropped")] == totals
+
+
+async def test_the_demo_import_dialog_offers_its_samples_and_they_add_nothing(
+    tmp_path: Path,
+) -> None:
+    """In `cpt-tui demo`, `i` starts at the demo's sample attempts (dated as the demo) and
+    says where the other samples are; checking them finds 80 unchanged, 0 new."""
+    day = date(2027, 3, 5)
+    copy = tmp_path / "roster.json"
+    dated_demo(copy, day)
+    samples = dated_samples(tmp_path / "samples", day)
+    store = Store(copy, clock=lambda: datetime.combine(day, time(10)))
+    before = copy.read_bytes()
+    app = create_app(store, demo=True, samples=samples)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("i")
+        await settle(pilot)
+        assert isinstance(app.screen, ImportScreen)
+        assert app.screen.query_one("#path", Input).value == str(samples / "sample-attempts.csv")
+        assert "The demo's samples, dated as the demo, are in that folder" in screen_text(app)
+        assert app.screen.query_one("#attempts", Tick).value  # as the sample offered is
+        await pilot.press("enter")  # check
+        await settle(pilot)
+        assert "0 new, 0 updated, 80 unchanged, 0 rejected" in screen_text(app)
+        await pilot.press("enter")
+        await settle(pilot)
+    assert copy.read_bytes() == before

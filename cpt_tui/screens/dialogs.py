@@ -235,9 +235,11 @@ class ImportScreen(OfCptApp[None], ModalScreen[None]):
     ]
     """Keys of the import dialog."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, *, samples: Path | None = None) -> None:
         super().__init__()
         self.store = store
+        self.samples = samples
+        """The demo's sample CSVs, dated as the demo: offered in the path field."""
         self.checked: tuple[str, bool] | None = None
         """The (path, attempts) whose dry run is showing and may be imported."""
         self.checked_bytes = b""
@@ -247,13 +249,27 @@ class ImportScreen(OfCptApp[None], ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label("Import a CSV", classes="title")
-            yield SafeInput(placeholder="path/to/roster.csv", id="path")
-            yield Tick("Attempts file (student_id, module, date, score)", id="attempts")
+            start = "" if self.samples is None else str(self.samples / "sample-attempts.csv")
+            yield SafeInput(start, placeholder="path/to/roster.csv", id="path")
+            yield Tick(
+                "Attempts file (student_id, module, date, score)",
+                self.samples is not None,  # as the sample offered is
+                id="attempts",
+            )
             yield Static(
-                "enter checks the file first; nothing is written yet. A file with an activity "
-                "column is read as MSSC diagnostic reports; with certificate_number or "
-                "verified_on as credentials; with category and points as recertification "
-                "points.",
+                Text(  # the app's own words: plain() would escape the line break
+                    "enter checks the file first; nothing is written yet. A file with an "
+                    "activity column is read as MSSC diagnostic reports; with "
+                    "certificate_number or verified_on as credentials; with category and "
+                    "points as recertification points."
+                    + (
+                        ""
+                        if self.samples is None
+                        else "\nThe demo's samples, dated as the demo, are in that folder: "
+                        "sample-attempts.csv (Attempts ticked), sample-roster.csv (untick "
+                        "it), sample-points.csv."
+                    )
+                ),
                 id="result",
             )
             yield Static("enter checks, then imports    escape cancels", classes="hint")

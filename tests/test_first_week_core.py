@@ -13,8 +13,10 @@ from pathlib import Path
 import pytest
 
 from cpt_tui.core import catalog
+from cpt_tui.core.catalog import DEFAULT_FEES, MODULES
 from cpt_tui.core.csv_imports import plan_attempts_import, plan_roster_import
 from cpt_tui.core.csvio import attempts_rows, roster_rows, write_csv
+from cpt_tui.core.fees import CohortPlan, plan_cost, planned_modules
 from cpt_tui.core.ids import id_key
 from cpt_tui.core.labels import cpt
 from cpt_tui.core.models import Attempt, Student, StudentForm
@@ -405,3 +407,32 @@ def test_a_roster_dry_run_matches_the_store_it_was_given() -> None:
 
 def _rows(text: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+
+
+# ---------------------------------------------------------------- 10. the planner's modules
+
+
+@pytest.mark.parametrize(
+    ("core", "green", "modules"),
+    [(None, False, 4), (None, True, 5), (1, False, 1), (1, True, 2), (3, False, 3), (4, True, 5)],
+)
+def test_the_planner_plans_some_of_the_core_modules(
+    core: int | None, green: bool, modules: int
+) -> None:
+    assert planned_modules(MODULES, green, core) == modules
+
+
+@pytest.mark.parametrize("core", [0, 5, -1])
+def test_the_planner_refuses_core_modules_outside_1_to_4(core: int) -> None:
+    with pytest.raises(ValueError, match="core modules must be between 1 and 4"):
+        planned_modules(MODULES, False, core)
+
+
+def test_a_cohort_planning_two_core_modules_costs_two_modules_each() -> None:
+    plan = CohortPlan(20, planned_modules(MODULES, False, 2), True, Decimal(25))
+    cost = plan_cost(plan, DEFAULT_FEES)
+    assert (plan.first_attempts, plan.retakes) == (40, 10)
+    assert cost.registration == Decimal("560.00")  # 20 x 28.00: once, whatever is planned
+    assert cost.assessments == Decimal("1100.00")  # 50 x 22.00
+    assert cost.supplements == Decimal("2800.00")  # 40 x 70.00
+    assert cost.total == Decimal("4460.00")

@@ -249,3 +249,34 @@ async def test_the_demo_import_dialog_offers_its_samples_and_they_add_nothing(
         await pilot.press("enter")
         await settle(pilot)
     assert copy.read_bytes() == before
+
+
+async def test_the_planner_plans_a_subset_of_the_core_modules(app: CptApp) -> None:
+    """Fees, n: after the ticks, "Core modules 4 of the 4 the CPT requires"; 2 plans two
+    modules a student (20 students: 40 first attempts), 0 is refused beside the field."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("3")
+        await settle(pilot)
+        await pilot.press("n")
+        screen = app.screen
+        assert screen.query_one("#core", Input).value == "4"
+        assert "Core modules     4    of the 4 the CPT requires" in screen_text(app)
+        await type_text(pilot, "20")
+        await pilot.press("tab")
+        await type_text(pilot, "25")
+        await pilot.press("tab", "tab", "tab", "ctrl+u")  # Green, supplements, core modules
+        assert app.focused is screen.query_one("#core", Input)
+        await type_text(pilot, "2")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "(40 first + 10 retakes) × $22.00" in text
+        assert "40 × $70.00" in text and "$4,460.00" in text
+        await pilot.press("shift+tab", "shift+tab", "space", "tab", "tab")  # and Green
+        await settle(pilot)
+        assert "(60 first + 15 retakes)" in screen_text(app)
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "0")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "core modules must be between 1 and 4" in text
+        assert "Fix the figures above" in text and "Total" not in text.split("Fix the")[1]

@@ -117,8 +117,9 @@ class TestFees:
         assert snap_compare(demo_app, terminal_size=SIZE, run_before=steps("3"))
 
     def test_planner(self, snap_compare: Snap, demo_app: CptApp) -> None:
-        """n, 20 students at a 25% retake rate with supplements: $560.00 registration,
-        (80 first + 20 retakes) x $22.00, 80 x $70.00 supplements, total $8,360.00."""
+        """n, 20 students at a 25% retake rate with supplements: "Core modules 4 of the 4
+        the CPT requires" under the ticks; $560.00 registration, (80 first + 20 retakes) x
+        $22.00, 80 x $70.00 supplements, total $8,360.00."""
         run = steps("3", "n", ("type", "20"), "tab", ("type", "25"))
         assert snap_compare(demo_app, terminal_size=SIZE, run_before=run)
 

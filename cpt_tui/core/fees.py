@@ -78,10 +78,16 @@ def amounts(line: FeeLine, renewals: bool = False) -> list[str]:
     return [dollars(v) for v in figures]
 
 
-def planned_modules(modules: Sequence[Module], with_optional: bool) -> int:
-    """The modules a cohort sits: every one the CPT requires, and the optional ones too
-    when chosen."""
-    return sum(1 for m in modules if m.required or with_optional)
+def planned_modules(modules: Sequence[Module], with_optional: bool, core: int | None = None) -> int:
+    """The modules a cohort sits: `core` of those the CPT requires (all of them when None;
+    a cohort that has passed some plans the rest), and the optional ones too when chosen.
+    ValueError unless `core` is from 1 to the number required."""
+    required = sum(1 for m in modules if m.required)
+    if core is None:
+        core = required
+    if not 1 <= core <= required:
+        raise ValueError(f"core modules must be between 1 and {required}")
+    return core + (len(modules) - required if with_optional else 0)
 
 
 def retake_rate(attempts: Sequence[Attempt]) -> Decimal:

@@ -147,9 +147,17 @@ class FeesScreen(CptScreen):
                     yield FieldError(id=f"{name}-error")
                 yield Tick("Green Production too (the optional fifth module)", id="green")
                 yield Tick("Buy a course supplement for each module", True, id="supplements")
+                with Horizontal(classes="field"):
+                    yield Label("Core modules", classes="label wide")
+                    yield SafeInput(id="core", classes="compact")
+                    yield Static(f"of the {self._required()} the CPT requires", id="core-of")
+                yield FieldError(id="core-error")
                 yield Static(id="projection")
         yield Static(id="schedule")
         yield KeyBar()
+
+    def _required(self) -> int:
+        return sum(1 for m in self.roster.modules if m.required)
 
     def main_widget(self) -> VirtualTable | Input:
         if self.query_one(ContentSwitcher).current == "planner":
@@ -207,12 +215,14 @@ class FeesScreen(CptScreen):
         attempts = [a for a in self.roster.attempts if a.student_id in ids]
         self.query_one("#size", Input).value = str(len(students))
         self.query_one("#retakes", Input).value = str(retake_rate(attempts))
+        self.query_one("#core", Input).value = str(self._required())
 
     def read_plan(self) -> CohortPlan | None:
         """The plan typed, or None with each bad field's reason shown beside it."""
         size_error = self.query_one("#size-error", FieldError)
         rate_error = self.query_one("#retakes-error", FieldError)
-        size = rate = None
+        core_error = self.query_one("#core-error", FieldError)
+        size = rate = modules = None
         try:
             size = parse_whole(self.query_one("#size", Input).value, "students", high=100_000)
             size_error.show("")
@@ -223,9 +233,15 @@ class FeesScreen(CptScreen):
             rate_error.show("")
         except ValueError as exc:
             rate_error.show(str(exc))
-        if size is None or rate is None:
+        try:
+            core = parse_whole(self.query_one("#core", Input).value, "core modules")
+            green = self.query_one("#green", Tick).value
+            modules = planned_modules(self.roster.modules, green, core)
+            core_error.show("")
+        except ValueError as exc:
+            core_error.show(str(exc))
+        if size is None or rate is None or modules is None:
             return None
-        modules = planned_modules(self.roster.modules, self.query_one("#green", Tick).value)
         return CohortPlan(size, modules, self.query_one("#supplements", Tick).value, rate)
 
     @on(Input.Changed, "#planner Input")

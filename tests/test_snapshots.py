@@ -50,13 +50,15 @@ class TestRoster:
     def test_roster(self, snap_compare: Snap, demo_app: CptApp) -> None:
         """The roster on opening: header "demo copy · 24 students"; ID (sorted ▲), name,
         section, core modules n/4, CPT until (✓ date, ! soon to expire, "n to go"), Green,
-        fees; dropped students hidden; the key bar with a, e, d, s and ^p palette."""
+        fees; dropped students hidden; the key bar with a, e, d, s, then `? Help`, `q Quit`
+        and ^p palette at the right."""
         assert snap_compare(demo_app, terminal_size=SIZE, run_before=steps())
 
     def test_add_form_with_a_validation_error(self, snap_compare: Snap, demo_app: CptApp) -> None:
         """The add form after enter with bad fields: each reason under its field (ID
         E2001 is already Marcus Reed's, last name is required, email is not an email
-        address), what was typed kept, ticks drawn [ ], nothing saved."""
+        address), what was typed kept, ticks drawn [ ], nothing saved; the footer shows the
+        form's keys only (enter Save, esc Cancel), not the roster's."""
         run = steps(
             "a", ("type", "E2001"), "tab", ("type", "Ada"), "tab", "tab", ("type", "ada@"), "enter"
         )
@@ -94,7 +96,8 @@ class TestProgress:
 
     def test_record_dialog_with_a_refused_score(self, snap_compare: Snap, demo_app: CptApp) -> None:
         """r on Tomás Herrera's Production cell: the module's 83 questions and 74% pass
-        mark, the score 84 refused under its field ("only 83 questions"), today's date."""
+        mark, the score 84 refused under its field ("only 83 questions"), today's date; the
+        footer shows the dialog's keys only (enter Save, esc Cancel), not r or p."""
         run = steps("2", "j", "j", "j", "l", "l", "r", ("type", "84"), "enter")
         assert snap_compare(demo_app, terminal_size=SIZE, run_before=run)
 
@@ -105,7 +108,8 @@ class TestProgress:
 
         """Dana Kowalski's detail: the CPT flagged `! RENEW`, "100 of 100 points since
         2021-12-16 · can renew now: R", her five credentials (Cert. no. and Verified: the CPT
-        verified 2022-01-10 by demo), her attempts, and c, p, R in the footer."""
+        verified 2022-01-10 by demo), her attempts, and c, p and `? Help` in the footer (R is
+        named in the body; the keys that do not fit are in `?`)."""
         assert snap_compare(demo_app, terminal_size=SIZE, run_before=steps("2", "j", "enter"))
 
 
@@ -119,7 +123,8 @@ class TestFees:
     def test_planner(self, snap_compare: Snap, demo_app: CptApp) -> None:
         """n, 20 students at a 25% retake rate with supplements: "Core modules 4 of the 4
         the CPT requires" under the ticks; $560.00 registration, (80 first + 20 retakes) x
-        $22.00, 80 x $70.00 supplements, total $8,360.00."""
+        $22.00, 80 x $70.00 supplements, total $8,360.00; with the focus in a field the
+        footer offers no key the field would type (esc Back only)."""
         run = steps("3", "n", ("type", "20"), "tab", ("type", "25"))
         assert snap_compare(demo_app, terminal_size=SIZE, run_before=run)
 
@@ -135,7 +140,8 @@ class TestTestDay:
         2026-11-21; the four ready rows come first (Johnson, O'Brien waiting until
         2026-11-28, Tanaka at $50.00 as he is not registered, Williams), each with its
         practice score; the totals read 3 sittings (3 students), fees $94.00, and 38 listed,
-        36 eligible, 4 ready; the footer shows d, s, S, x and esc."""
+        36 eligible, 4 ready; the footer shows d, s, S, x, then `? Help` and `q Quit` at the
+        right (esc Back, cut at 80 columns, is in `?`)."""
         run = steps("2", "t", "s", "s", "s", "s", "s")
         assert snap_compare(demo_app, terminal_size=SIZE, run_before=run)
 

@@ -98,6 +98,7 @@ class CredentialScreen(ModalScreen[Noted | None]):
         self.credential, self.today = credential, today
 
     def compose(self) -> ComposeResult:
+        yield KeyBar()  # this dialog's keys, over the screen's
         c, note = self.credential, self.credential.note
         verified = note.verified_on or self.today
         with Vertical(classes="dialog"):
@@ -177,6 +178,7 @@ class PointsScreen(ModalScreen[PointsEntry | None]):
         self.student, self.today = student, today
 
     def compose(self) -> ComposeResult:
+        yield KeyBar()  # this dialog's keys, over the screen's
         with Vertical(classes="dialog"):
             yield Label(plain(f"Recertification points: {self.student.full_name}"), classes="title")
             for name, label, placeholder in self.FIELDS:

@@ -13,6 +13,7 @@ from ..core.diagnostics import parse_percent, shortened
 from ..core.models import Attempt, Module, Student
 from ..core.text import plain
 from ..widgets.field_error import FieldError
+from ..widgets.key_bar import KeyBar
 
 LABEL_WIDTH = 54
 """Activity names longer than this are cut after a word and marked `…`."""
@@ -33,6 +34,7 @@ class DiagnosticsForm(ModalScreen[dict[int, int] | None]):
         self.student, self.module, self.attempt = student, module, attempt
 
     def compose(self) -> ComposeResult:
+        yield KeyBar()  # this dialog's keys, over the screen's
         m, a = self.module, self.attempt
         with Vertical(classes="dialog diagnostics-form"):
             yield Label(

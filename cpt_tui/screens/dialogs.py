@@ -24,6 +24,7 @@ from ..core.diagnostics_csv import DiagnosticsPlan, is_diagnostics_file
 from ..core.errors import CptError
 from ..core.text import plain
 from ..widgets.field_error import FieldError
+from ..widgets.key_bar import KeyBar
 from ..widgets.safe_input import SafeInput
 from ..widgets.tick import Tick
 from .base import OfCptApp
@@ -83,6 +84,7 @@ class ConfirmScreen(ModalScreen[bool]):
         self.question, self.yes, self.no = question, yes, no
 
     def compose(self) -> ComposeResult:
+        yield KeyBar()  # this dialog's keys, over the screen's
         with Vertical(classes="dialog"):
             yield Static(plain(self.question), classes="question")
             yield Static(f"[b]y[/b]/enter {self.yes}    [b]n[/b]/escape {self.no}", classes="hint")
@@ -103,6 +105,7 @@ class HelpScreen(ModalScreen[None]):
         self.global_bindings = global_bindings
 
     def compose(self) -> ComposeResult:
+        yield KeyBar()  # this dialog's keys, over the screen's
         here = [(f"{screen_name(self.under)} screen", "")]
         here += _keys(getattr(self.under, "BINDINGS", []))
         here += list(getattr(self.under, "MORE_KEYS", []))  # keys a widget of it handles
@@ -156,6 +159,7 @@ class ExportScreen(ModalScreen[tuple[Path, bool] | None]):
         """Offer the attempts file instead of the roster (not for a screen's own list)."""
 
     def compose(self) -> ComposeResult:
+        yield KeyBar()  # this dialog's keys, over the screen's
         with Vertical(classes="dialog"):
             yield Label("Export to CSV", classes="title")
             yield SafeInput(self.default_name, id="path")
@@ -247,6 +251,7 @@ class ImportScreen(OfCptApp[None], ModalScreen[None]):
         by then (a file changed after the check is never imported unchecked)."""
 
     def compose(self) -> ComposeResult:
+        yield KeyBar()  # this dialog's keys, over the screen's
         with Vertical(classes="dialog"):
             yield Label("Import a CSV", classes="title")
             start = "" if self.samples is None else str(self.samples / "sample-attempts.csv")

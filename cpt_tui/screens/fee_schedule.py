@@ -11,6 +11,7 @@ from textual.widgets import Input, Label, Static
 from ..core.models import FeeSchedule
 from ..core.parse import parse_money
 from ..widgets.field_error import FieldError
+from ..widgets.key_bar import KeyBar
 from ..widgets.safe_input import SafeInput
 from .dialogs import EditDialog
 
@@ -29,6 +30,7 @@ class FeeScheduleScreen(EditDialog[FeeSchedule, Fees]):
     charged."""
 
     def compose(self) -> ComposeResult:
+        yield KeyBar()  # this dialog's keys, over the screen's
         with Vertical(classes="dialog"):
             yield Label("Fee schedule (US dollars)", classes="title")
             for name, label in FIELDS:

@@ -23,6 +23,7 @@ from ..core.retakes import eligibility, is_ready, latest_practice, policy_on, re
 from ..core.standing import ModuleStanding, module_standing, passes
 from ..core.text import plain
 from ..widgets.field_error import FieldError
+from ..widgets.key_bar import KeyBar
 from ..widgets.safe_input import SafeInput
 from ..widgets.tick import Tick
 
@@ -45,6 +46,7 @@ class EarlyRetakeScreen(ModalScreen[bool]):
         self.question = question
 
     def compose(self) -> ComposeResult:
+        yield KeyBar()  # this dialog's keys, over the screen's
         with Vertical(classes="dialog"):
             yield Static(plain(self.question), classes="question")
             yield Static(plain("y records it anyway    n/escape goes back"), classes="hint")
@@ -79,6 +81,7 @@ class RecordScreen(ModalScreen[Recorded | None]):
         self.registration = registration
 
     def compose(self) -> ComposeResult:
+        yield KeyBar()  # this dialog's keys, over the screen's
         m = self.module
         with Vertical(classes="dialog"):
             yield Label(plain(f"Record {m.name}: {self.student.full_name}"), classes="title")

@@ -13,6 +13,7 @@ from textual.widgets import Input, Label, Static
 from ..core import labels
 from ..core.models import RetakePolicy
 from ..widgets.field_error import FieldError
+from ..widgets.key_bar import KeyBar
 from ..widgets.safe_input import SafeInput
 from .dialogs import EditDialog
 
@@ -62,6 +63,7 @@ class RetakePolicyScreen(EditDialog[RetakePolicy, PolicyValues]):
     """`enter` saves the waits and the margin; each failure keeps the wait of its date."""
 
     def compose(self) -> ComposeResult:
+        yield KeyBar()  # this dialog's keys, over the screen's
         with Vertical(classes="dialog"):
             yield Label("Retake waits and readiness", classes="title")
             for name, label, hint in FIELDS:

@@ -14,6 +14,7 @@ from ..core.parse import explain
 from ..core.roster import Roster
 from ..core.text import plain
 from ..widgets.field_error import FieldError
+from ..widgets.key_bar import KeyBar
 from ..widgets.safe_input import SafeInput
 from ..widgets.tick import Tick
 from .dialogs import ConfirmScreen
@@ -59,6 +60,7 @@ class StudentFormScreen(ModalScreen[StudentForm | None]):
         self.opened = opened
 
     def compose(self) -> ComposeResult:
+        yield KeyBar()  # this dialog's keys, over the screen's
         if self.typed is not None:
             form = self._merged(self.typed)
         else:

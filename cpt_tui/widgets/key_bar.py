@@ -1,13 +1,29 @@
-"""The footer: the keys that work right now, on one line, and `^p palette` at the right."""
+"""The footer: the keys that work where the focus is, on one line; `?` (help), `q` (quit)
+and `^p palette` kept at the right, never cut off."""
 
 from __future__ import annotations
 
 from rich.text import Text
+from textual.keys import key_to_character
 from textual.screen import Screen
 from textual.widget import Widget
+from textual.widgets import Input, TextArea
 
 Key = tuple[str, str, bool]
 """How a key is shown, what it does, and whether it can be used now."""
+
+PINNED = ("help", "quit")
+"""Actions whose keys are always shown (where they work), at the right before the palette."""
+
+
+def types_into(focused: Widget | None, key: str, display: str) -> bool:
+    """Whether `key` (shown as `display`) pressed with `focused` focused goes into a text
+    field, not to a binding: a field takes every printable key before the screen's and the
+    app's keys. (Textual names no character for "slash", so its one-character display is.)"""
+    if not isinstance(focused, (Input, TextArea)):
+        return False
+    character = key_to_character(key) or (display if len(display) == 1 else None)
+    return character is not None and character.isprintable()
 
 
 class KeyBar(Widget):
@@ -16,6 +32,9 @@ class KeyBar(Widget):
     Textual's Footer mounts a widget per key and mounts them all again whenever the focus
     moves: with a 10,000-student table that was two thirds of leaving the filter. This one
     redraws a line, and only when the keys it shows change.
+
+    On a dialog (a ModalScreen) it shows that dialog's keys only: each dialog composes its own
+    KeyBar, drawn over the screen's. A key a focused text field would type is left out.
     """
 
     DEFAULT_CSS = """
@@ -42,6 +61,7 @@ class KeyBar(Widget):
     def __init__(self) -> None:
         super().__init__()
         self._keys: tuple[Key, ...] = ()
+        self._pinned: tuple[Key, ...] = ()
         self._palette: Key | None = None
 
     def on_mount(self) -> None:
@@ -52,24 +72,33 @@ class KeyBar(Widget):
         # Worked out when told, not after the next refresh as Footer does: a key's effect
         # and the keys it brings can then share a frame.
         keys: list[Key] = []
+        pinned: dict[str, Key] = {}
         actions: set[str] = set()
         palette = None
-        for active in screen.active_bindings.values():
+        for key, active in screen.active_bindings.items():
             binding = active.binding
             shown = (self.app.get_key_display(binding), binding.description, active.enabled)
+            if not binding.priority and types_into(screen.focused, key, shown[0]):
+                continue
+            action = binding.action.rpartition(".")[2]
             if binding.key == self.app.COMMAND_PALETTE_BINDING:
                 palette = shown
+            elif binding.show and action in PINNED:
+                pinned.setdefault(action, shown)
             elif binding.show and binding.action not in actions:
                 actions.add(binding.action)
                 keys.append(shown)
-        if (tuple(keys), palette) != (self._keys, self._palette):
-            self._keys, self._palette = tuple(keys), palette
+        kept = tuple(pinned[action] for action in PINNED if action in pinned)
+        if (tuple(keys), kept, palette) != (self._keys, self._pinned, self._palette):
+            self._keys, self._pinned, self._palette = tuple(keys), kept, palette
             self.refresh()
 
     def render(self) -> Text:
-        """As many keys as fit whole (all of them are in `?` and the palette), then the
-        palette's key at the right edge."""
+        """As many keys as fit whole (all of them are in `?` and the palette), then `?` and
+        `q` and the palette's key at the right edge, which are never cut off."""
         palette = Text("▏") + self._key(*self._palette) if self._palette else Text()
+        pinned = Text.assemble(*(self._key(*key) for key in self._pinned))
+        palette = pinned + palette
         room = self.size.width - palette.cell_len
         line = Text(no_wrap=True, overflow="crop")
         for key in self._keys:

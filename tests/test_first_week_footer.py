@@ -67,3 +67,24 @@ async def test_the_planner_offers_no_typed_key_while_a_field_has_the_focus(app: 
         await pilot.press("slash")
         await settle(pilot)
         assert "/" in app.screen.focused.value  # `/` typed, as the footer says
+
+
+async def test_digits_typed_in_a_field_of_the_detail_stay_input(app: CptApp) -> None:
+    """Item 7: in the points dialog opened from the student detail, 1 2 3 are typed into the
+    field and switch no screen (they do on the detail itself)."""
+    from textual.widgets import Input
+
+    from cpt_tui.screens.credentials import PointsScreen
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("enter", "p")
+        await settle(pilot)
+        assert isinstance(app.screen, PointsScreen)
+        await pilot.press("1", "2", "3")
+        await settle(pilot)
+        assert isinstance(app.screen, PointsScreen)
+        field = app.screen.focused
+        assert isinstance(field, Input) and field.value == "123"
+        assert "1 Roster" not in footer(app)

@@ -26,7 +26,7 @@ class ExportingApp(StoreSyncApp):
                 lambda ok: self._export(choice, overwrite=True) if ok else None,
             )
             return
-        roster = self.store.roster
+        roster = self.roster  # what the screens show
         rows = attempts_rows(roster) if attempts else roster_rows(roster)
         count = len(roster.attempts) if attempts else len(roster.students)
         what = "attempts" if attempts else "students"

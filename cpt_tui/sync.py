@@ -1,8 +1,10 @@
 """The app's side of the store: changes in worker threads, and another instructor's changes
-picked up by polling the file. Every screen draws from the one `roster` kept here.
+picked up by polling the file. Every screen draws from the app's `roster`.
 
 Workers never touch the app: each posts what came of its work as a message (`Opened`,
-`Changed`, `Refused`), handled with `@on` on the UI thread, as Harlequin does.
+`Changed`, `Refused`), handled with `@on` on the UI thread, as Harlequin does. Each message
+carries the store's snapshot as the worker left it, and the app's `roster` is only ever set
+from one: the UI thread never reads the store's own (it may wait on another change's lock).
 """
 
 from __future__ import annotations
@@ -39,7 +41,8 @@ class StoreSyncApp(App[None]):
     store: Store
     demo: bool
     roster: reactive[Roster] = reactive(Roster, always_update=True)
-    """The latest snapshot of the store; screens watch it."""
+    """The store as the last message from a worker left it (the first page, while every
+    record is checked): what every screen shows, and watches."""
 
     opening: int | None = None
     """While the store is checked after the first frame: how many students it holds."""
@@ -54,19 +57,22 @@ class StoreSyncApp(App[None]):
     class Changed(Message):
         """The store changed: a change asked for by `change` was written (`request`), or
         another instructor's change was read (`request` None). `result` is what the store's
-        verb returned."""
+        verb returned; `roster` the store after it."""
 
-        def __init__(self, request: int | None, result: object = None) -> None:
+        def __init__(self, request: int | None, roster: Roster, result: object = None) -> None:
             super().__init__()
-            self.request, self.result = request, result
+            self.request, self.roster, self.result = request, roster, result
 
     class Refused(Message):
-        """Nothing was written: a change was refused (`request`), or the store could not be
-        read (`request` None; while opening, the app closes)."""
+        """Nothing was written: a change was refused (`request`; `roster` is the store as it
+        is now, newer if another instructor changed it), or the store could not be read
+        (`request` None and no roster; while opening, the app closes)."""
 
-        def __init__(self, request: int | None, error: CptError) -> None:
+        def __init__(
+            self, request: int | None, error: CptError, roster: Roster | None = None
+        ) -> None:
             super().__init__()
-            self.request, self.error = request, error
+            self.request, self.error, self.roster = request, error, roster
 
     def __init__(self) -> None:
         super().__init__()
@@ -151,13 +157,13 @@ class StoreSyncApp(App[None]):
         try:
             result = do()
         except CptError as exc:
-            self.post_message(self.Refused(request, exc))
+            self.post_message(self.Refused(request, exc, self.store.roster))
             return
-        self.post_message(self.Changed(request, result))
+        self.post_message(self.Changed(request, self.store.roster, result))
 
     @on(Changed)
     def _changed(self, message: Changed) -> None:
-        self.roster = self.store.roster
+        self.roster = message.roster
         if message.request is not None:
             done, _ = self._follow_ups.pop(message.request)
             if done is not None:
@@ -174,7 +180,8 @@ class StoreSyncApp(App[None]):
         if message.request is None:  # polling: the store as it was stays on screen
             self.notify(str(message.error), severity="error", timeout=10)
             return
-        self.roster = self.store.roster
+        if message.roster is not None:
+            self.roster = message.roster
         _, failed = self._follow_ups.pop(message.request)
         if failed is not None:
             failed(message.error)
@@ -200,7 +207,7 @@ class StoreSyncApp(App[None]):
             self.post_message(self.Refused(None, exc))
             return
         if changed:
-            self.post_message(self.Changed(None))
+            self.post_message(self.Changed(None, self.store.roster))
 
 
 def _work_out_everyone(roster: Roster) -> None:

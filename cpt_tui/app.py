@@ -17,12 +17,11 @@ from textual.theme import Theme
 
 from . import __version__, settings
 from .compat import InstantSwitchApp, PrivateCrashApp, mark_styled, release_closed_widgets
-from .core.csvio import ImportPlan
-from .core.diagnostics_csv import DiagnosticsPlan
 from .core.roster import Roster
 from .core.text import printable
 from .exporting import ExportingApp
 from .hangup import HangupWatch
+from .messages import Saved
 from .screens.base import CptScreen
 from .screens.diagnostics import DiagnosticsScreen
 from .screens.dialogs import MIN_SIZE, HelpScreen, ImportScreen, TooSmallScreen
@@ -43,6 +42,13 @@ GLOBAL_ACTIONS = {
     "quit",
 }
 """Actions of the app's own keys; none of them acts while a dialog is open."""
+
+
+class Undone(Saved[str | None]):
+    """This session's newest change undone; `result` is its label."""
+
+    def notice(self) -> str:
+        return f"Undone: {self.result}"
 
 
 class CptApp(TypeAheadApp, ExportingApp, InstantSwitchApp, PrivateCrashApp):
@@ -207,16 +213,13 @@ class CptApp(TypeAheadApp, ExportingApp, InstantSwitchApp, PrivateCrashApp):
         if not self.store.can_undo:
             self.notify("Nothing to undo in this session", severity="warning")
             return
-        self.change(self.store.undo, lambda label: self.notify(f"Undone: {label}"))
+        self.change(self.store.undo, Undone(), asker=None)
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.screen, self.BINDINGS))
 
     def action_import(self) -> None:
         self.push_screen(ImportScreen(self.store, samples=self.samples))
-
-    def imported(self, plan: ImportPlan | DiagnosticsPlan) -> None:
-        self.notify(f"Imported {plan.kind}: {plan.summary()}")
 
     # -- command palette ------------------------------------------------------------------
 

@@ -5,9 +5,20 @@ from __future__ import annotations
 from pathlib import Path
 
 from .core.csvio import attempts_rows, default_export_name, roster_rows, write_csv
-from .core.text import printable
+from .messages import Saved
 from .screens.dialogs import ConfirmScreen, ExportScreen
 from .sync import StoreSyncApp
+
+
+class Exported(Saved[None]):
+    """A CSV written at `path`, holding `what` (`24 students`)."""
+
+    def __init__(self, path: Path, what: str) -> None:
+        super().__init__()
+        self.path, self.what = path, what
+
+    def notice(self) -> str:
+        return f"Exported {self.what} to {self.path.resolve()}"
 
 
 class ExportingApp(StoreSyncApp):
@@ -37,5 +48,6 @@ class ExportingApp(StoreSyncApp):
         holds is named in the notice (`24 students`)."""
         self.change(
             lambda: self.store.write_export(path, text, overwrite=overwrite),
-            lambda _: self.notify(printable(f"Exported {what} to {path.resolve()}"), markup=False),
+            Exported(path, what),
+            asker=None,
         )

@@ -5,28 +5,40 @@ Workers never touch the app: each posts what came of its work as a message (`Ope
 `Changed`, `Refused`), handled with `@on` on the UI thread, as Harlequin does. Each message
 carries the store's snapshot as the worker left it, and the app's `roster` is only ever set
 from one: the UI thread never reads the store's own (it may wait on another change's lock).
+What came of a change a screen asked for goes on to that screen as its own typed message
+(messages.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import App
 from textual.message import Message
 from textual.reactive import reactive
+from textual.screen import Screen
 
 from .core.errors import CptError
 from .core.roster import Roster
 from .core.text import printable
+from .messages import NotSaved, Saved
 from .reading import freeze_what_lives
 from .store import Store
 
 T = TypeVar("T")
-FollowUps = tuple[Callable[[Any], None] | None, Callable[[CptError], None] | None]
+
+
+class Asked(NamedTuple):
+    """A change asked for with `change`: what to post once it is written or refused
+    (`reply`, built on the UI thread), and to whom (`asker`; None for the app itself)."""
+
+    reply: Saved[Any]
+    asker: Screen[Any] | None
+
 
 REFUSED = 2
 """The app's return code when the store is refused (the CLI's exit code for a refusal)."""
@@ -55,30 +67,25 @@ class StoreSyncApp(App[None]):
             self.roster = roster
 
     class Changed(Message):
-        """The store changed: a change asked for by `change` was written (`request`), or
-        another instructor's change was read (`request` None). `result` is what the store's
-        verb returned; `roster` the store after it."""
+        """Posted by a worker to the app: the store changed. A change asked for with
+        `change` was written (`asked`; `result` is what the store's verb returned), or
+        another instructor's change was read (`asked` None). `roster` is the store after it."""
 
-        def __init__(self, request: int | None, roster: Roster, result: object = None) -> None:
+        def __init__(self, asked: Asked | None, roster: Roster, result: object = None) -> None:
             super().__init__()
-            self.request, self.roster, self.result = request, roster, result
+            self.asked, self.roster, self.result = asked, roster, result
 
     class Refused(Message):
-        """Nothing was written: a change was refused (`request`; `roster` is the store as it
-        is now, newer if another instructor changed it), or the store could not be read
-        (`request` None and no roster; while opening, the app closes)."""
+        """Posted by a worker to the app: nothing was written. A change asked for was
+        refused (`asked`; `roster` is the store as it is now, newer if another instructor
+        changed it), or the store could not be read (`asked` None and no roster; while
+        opening, the app closes)."""
 
         def __init__(
-            self, request: int | None, error: CptError, roster: Roster | None = None
+            self, asked: Asked | None, error: CptError, roster: Roster | None = None
         ) -> None:
             super().__init__()
-            self.request, self.error, self.roster = request, error, roster
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._requests = 0
-        self._follow_ups: dict[int, FollowUps] = {}
-        """Request -> what to do on the UI thread once its change is written or refused."""
+            self.asked, self.error, self.roster = asked, error, roster
 
     def open_first_page(self, first_page: tuple[Roster, int]) -> None:
         """Start from the first page of a store (see Store.first_page): keys are held until
@@ -133,18 +140,13 @@ class StoreSyncApp(App[None]):
             exclusive=True,
         )
 
-    def change(
-        self,
-        do: Callable[[], T],
-        done: Callable[[T], None] | None = None,
-        failed: Callable[[CptError], None] | None = None,
-    ) -> None:
-        """Run one store change (`do`, a store verb) in a worker thread. What came of it
-        arrives as `Changed` or `Refused`; then every screen redraws and, on the UI thread,
-        `done` gets the verb's result or `failed` the refusal (the worker never sees them)."""
-        self._requests += 1
-        self._follow_ups[self._requests] = (done, failed)
-        self._write(self._requests, do)
+    def change(self, do: Callable[[], T], reply: Saved[T], *, asker: Screen[Any] | None) -> None:
+        """Run one store change (`do`, a store verb) in a worker thread. Once it is written
+        the app updates `roster` (every screen redraws), sets `reply.result` to what `do`
+        returned and posts `reply` to `asker` (None: to the app); once refused, a
+        `NotSaved` carrying `reply`. Either bubbles on to the app, which tells the
+        instructor (see messages.py). The worker never sees `reply` or `asker`."""
+        self._write(do, Asked(reply, asker))
 
     @work(
         thread=True,
@@ -153,40 +155,64 @@ class StoreSyncApp(App[None]):
         group="store",
         exit_on_error=False,
     )
-    def _write(self, request: int, do: Callable[[], object]) -> None:
+    def _write(self, do: Callable[[], object], asked: Asked) -> None:
         try:
             result = do()
         except CptError as exc:
-            self.post_message(self.Refused(request, exc, self.store.roster))
+            self.post_message(self.Refused(asked, exc, self.store.roster))
             return
-        self.post_message(self.Changed(request, self.store.roster, result))
+        self.post_message(self.Changed(asked, self.store.roster, result))
 
     @on(Changed)
     def _changed(self, message: Changed) -> None:
-        self.roster = message.roster
-        if message.request is not None:
-            done, _ = self._follow_ups.pop(message.request)
-            if done is not None:
-                done(message.result)
+        self.roster = message.roster  # first: the asker's handler sees the new roster
+        if message.asked is not None:
+            reply, asker = message.asked
+            reply.result = message.result
+            self._tell(asker, reply)
 
     @on(Refused)
     def _refused(self, message: Refused) -> None:
-        if message.request is None and self.opening is not None:
+        if message.asked is None and self.opening is not None:
             # A damaged record below the first page: nothing was or will be written (keys
             # stay held). Say so and close, as a damaged store is refused before the screen
             # opens.
             self.exit(return_code=REFUSED, message=Text(printable(f"cpt-tui: {message.error}")))
             return
-        if message.request is None:  # polling: the store as it was stays on screen
+        if message.asked is None:  # polling: the store as it was stays on screen
             self.notify(str(message.error), severity="error", timeout=10)
             return
         if message.roster is not None:
             self.roster = message.roster
-        _, failed = self._follow_ups.pop(message.request)
-        if failed is not None:
-            failed(message.error)
-        else:
-            self.notify(str(message.error), title="Not saved", severity="error", timeout=10)
+        reply, asker = message.asked
+        self._tell(asker, NotSaved(reply, message.error))
+
+    def _tell(self, asker: Screen[Any] | None, message: Saved[Any] | NotSaved) -> None:
+        """Post what came of a change to the screen that asked, or to the app when the app
+        asked or that screen is closed (the instructor is told all the same)."""
+        if asker is None or not self._is_open(asker) or not asker.post_message(message):
+            self.post_message(message)
+
+    def _is_open(self, screen: Screen[Any]) -> bool:
+        """Is `screen` on a screen stack (the current mode's or another's)? One taken off
+        may still run until Textual removes it, but a message posted to it then is lost."""
+        for mode in {self.current_mode, *self.MODES}:
+            try:
+                if screen in self.get_screen_stack(mode):
+                    return True
+            except KeyError:  # a mode not shown yet has no stack
+                continue
+        return False
+
+    @on(Saved)
+    def _say_saved(self, message: Saved[Any]) -> None:
+        """The default for every change written: its notice (the asker's came first)."""
+        self.notify(message.notice())
+
+    @on(NotSaved)
+    def _say_not_saved(self, message: NotSaved) -> None:
+        """The default for every change refused, unless the asker said it otherwise."""
+        self.notify(str(message.error), title="Not saved", severity="error", timeout=10)
 
     def _poll_store(self) -> None:
         if self.opening is None:  # polled as usual once every record is checked

@@ -7,7 +7,7 @@ from pathlib import Path
 from cpt_tui.app import CptApp
 from cpt_tui.core.diagnostics import module_diagnostics
 from cpt_tui.core.models import Module, Student
-from cpt_tui.screens.detail import StudentDetailScreen
+from cpt_tui.screens.detail import DiagnosticsSaved, StudentDetailScreen
 from cpt_tui.screens.diagnostics import DiagnosticsScreen
 from cpt_tui.screens.diagnostics_form import DiagnosticsForm
 from cpt_tui.screens.dialogs import HelpScreen, ImportScreen
@@ -223,7 +223,11 @@ async def test_a_saved_report_changes_the_diagnostics_screen(app: CptApp) -> Non
         before = module_diagnostics(stored(app).roster, stored(app).roster.visible(), screen.module)
         store = app.store
         attempt = store.record_attempt("E2008", "safety", fixed_clock().date(), correct=50)
-        app.change(lambda: store.set_diagnostics(attempt, {1: 0}))
+        app.change(
+            lambda: store.set_diagnostics(attempt, {1: 0}),
+            DiagnosticsSaved(app.roster.modules[0]),
+            asker=None,
+        )
         await settle(pilot)
         roster = stored(app).roster
         after = module_diagnostics(roster, roster.visible(), screen.module)
@@ -240,7 +244,11 @@ async def test_the_cursor_stays_on_its_activity_when_the_roster_changes(app: Cpt
         kept = table.cursor_key
         store = app.store
         attempt = store.record_attempt("E2008", "safety", fixed_clock().date(), correct=50)
-        app.change(lambda: store.set_diagnostics(attempt, {n: 100 for n in range(1, 11)}))
+        app.change(
+            lambda: store.set_diagnostics(attempt, {n: 100 for n in range(1, 11)}),
+            DiagnosticsSaved(app.roster.modules[0]),
+            asker=None,
+        )
         await settle(pilot)
         assert table.cursor_key == kept
         await pilot.press("right")

@@ -4,7 +4,7 @@ points, and the verification queue (every credential earned and not yet verified
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from pydantic import ValidationError
 from rich.text import Text
@@ -12,7 +12,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Input, Label, Static
 
 from ..core.catalog import CPT_CREDENTIAL, POINTS_CATEGORIES, RECERTIFICATION_POINTS
@@ -22,6 +22,7 @@ from ..core.parse import explain, parse_date, parse_whole
 from ..core.recert import find_category, recertification
 from ..core.standing import Standing
 from ..core.text import plain
+from ..messages import Saved
 from ..widgets.field_error import FieldError
 from ..widgets.key_bar import KeyBar
 from ..widgets.safe_input import SafeInput
@@ -348,7 +349,7 @@ class VerificationQueueScreen(ModalScreen[None]):
             self.notify("Nothing left to verify", severity="information")
             return
         credential = self.shown[key]
-        record_credential(self.cpt, credential)
+        record_credential(self.cpt, credential, self)
 
     def action_close(self) -> None:
         if self.focused is self.query_one("#queue-filter", Input):
@@ -359,9 +360,20 @@ class VerificationQueueScreen(ModalScreen[None]):
         self.dismiss(None)
 
 
-def record_credential(app: CptApp, credential: Credential) -> None:
+class CredentialRecorded(Saved[Student]):
+    """A credential's certificate number and verification recorded."""
+
+    def __init__(self, credential: Credential) -> None:
+        super().__init__()
+        self.credential = credential
+
+    def notice(self) -> str:
+        return f"Recorded: {self.credential.name}, {self.credential.student.full_name}"
+
+
+def record_credential(app: CptApp, credential: Credential, asker: Screen[Any]) -> None:
     """Ask for a credential's number and verification, then save it (from the detail or the
-    queue)."""
+    queue, the `asker`)."""
     sid, key = credential.student.student_id, credential.key
 
     def save(noted: Noted | None) -> None:
@@ -370,7 +382,8 @@ def record_credential(app: CptApp, credential: Credential) -> None:
         number, verified_on = noted
         app.change(
             lambda: app.store.record_credential(sid, key, number, verified_on),
-            lambda _: app.notify(f"Recorded: {credential.name}, {credential.student.full_name}"),
+            CredentialRecorded(credential),
+            asker=asker,
         )
 
     app.push_screen(CredentialScreen(credential, app.store.today()), save)

@@ -17,11 +17,12 @@ from ..core import labels
 from ..core.catalog import RECERTIFICATION_WINDOW_DAYS
 from ..core.credentials import credentials_of
 from ..core.fees import dollars
-from ..core.models import PointsEntry, RetakePolicy, one_decimal
+from ..core.models import Attempt, Module, PointsEntry, RetakePolicy, Student, one_decimal
 from ..core.recert import recertification
 from ..core.retakes import eligibility, is_ready, latest_practice
 from ..core.standing import CptStatus, Standing, expires_on, passes
 from ..core.text import plain
+from ..messages import Saved
 from ..widgets.activities import activities_of
 from ..widgets.key_bar import KeyBar
 from ..widgets.marks import result_style
@@ -55,6 +56,50 @@ def next_sittings(st: Standing, today: date, policies: Sequence[RetakePolicy]) -
             text += f", practice {one_decimal(practice.score)}% {ready}"
         parts.append(text)
     return " · ".join(parts) or "none left to sit"
+
+
+class AttemptDeleted(Saved[None]):
+    """An attempt or practice test (`kind`) deleted."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__()
+        self.kind = kind
+
+    def notice(self) -> str:
+        return f"{self.kind.capitalize()} deleted; u undoes it"
+
+
+class DiagnosticsSaved(Saved[Attempt]):
+    """The diagnostic report of an attempt at `module` saved; `result` is the attempt."""
+
+    def __init__(self, module: Module) -> None:
+        super().__init__()
+        self.module = module
+
+    def notice(self) -> str:
+        saved = self.result
+        return (
+            f"Diagnostic report saved: {self.module.short} {saved.taken_on}, "
+            f"{len(saved.diagnostics)} activities; u undoes it"
+        )
+
+
+class PointsAdded(Saved[Student]):
+    """Recertification points added."""
+
+    def __init__(self, entry: PointsEntry) -> None:
+        super().__init__()
+        self.entry = entry
+
+    def notice(self) -> str:
+        return f"Added {self.entry.points} points ({self.entry.category})"
+
+
+class CptRenewed(Saved[Student]):
+    """A CPT renewed today."""
+
+    def notice(self) -> str:
+        return "CPT renewed; u undoes it"
 
 
 class StudentDetailScreen(OfCptApp[None], ModalScreen[None]):
@@ -193,8 +238,7 @@ class StudentDetailScreen(OfCptApp[None], ModalScreen[None]):
         def confirmed(ok: bool | None) -> None:
             if ok:
                 self.cpt.change(
-                    lambda: self.cpt.store.delete_attempt(key),
-                    lambda _: self.notify(f"{kind.capitalize()} deleted; u undoes it"),
+                    lambda: self.cpt.store.delete_attempt(key), AttemptDeleted(kind), asker=self
                 )
 
         self.app.push_screen(ConfirmScreen(question, yes="Delete"), confirmed)
@@ -220,10 +264,8 @@ class StudentDetailScreen(OfCptApp[None], ModalScreen[None]):
                 return
             self.cpt.change(
                 lambda: self.cpt.store.set_diagnostics(attempt, report),
-                lambda saved: self.notify(
-                    f"Diagnostic report saved: {module.short} {saved.taken_on}, "
-                    f"{len(saved.diagnostics)} activities; u undoes it"
-                ),
+                DiagnosticsSaved(module),
+                asker=self,
             )
 
         self.app.push_screen(DiagnosticsForm(student, module, attempt), save)
@@ -235,7 +277,7 @@ class StudentDetailScreen(OfCptApp[None], ModalScreen[None]):
             self.notify("No credential earned yet", severity="warning")
             return
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or ""
-        record_credential(self.cpt, held.get(key) or next(iter(held.values())))
+        record_credential(self.cpt, held.get(key) or next(iter(held.values())), self)
 
     def action_add_points(self) -> None:
         st = self.cpt.roster.standings[self.student_id]
@@ -247,7 +289,8 @@ class StudentDetailScreen(OfCptApp[None], ModalScreen[None]):
             if entry is not None:
                 self.cpt.change(
                     lambda: self.cpt.store.add_points(self.student_id, entry),
-                    lambda _: self.notify(f"Added {entry.points} points ({entry.category})"),
+                    PointsAdded(entry),
+                    asker=self,
                 )
 
         self.app.push_screen(PointsScreen(st.student, self.cpt.store.today()), save)
@@ -270,7 +313,8 @@ class StudentDetailScreen(OfCptApp[None], ModalScreen[None]):
             if ok:
                 self.cpt.change(
                     lambda: self.cpt.store.recertify(self.student_id, today),
-                    lambda _: self.notify("CPT renewed; u undoes it"),
+                    CptRenewed(),
+                    asker=self,
                 )
 
         self.app.push_screen(ConfirmScreen(question, yes="Renew"), confirmed)

@@ -23,6 +23,7 @@ from ..core.csvio import ImportPlan
 from ..core.diagnostics_csv import DiagnosticsPlan, is_diagnostics_file
 from ..core.errors import CptError
 from ..core.text import plain
+from ..messages import NotSaved, Saved
 from ..widgets.field_error import FieldError
 from ..widgets.key_bar import KeyBar
 from ..widgets.safe_input import SafeInput
@@ -210,24 +211,34 @@ class ImportScreen(OfCptApp[None], ModalScreen[None]):
     """Pick a CSV; `enter` shows what would change (a dry run), `enter` again imports it.
 
     The dry run reads and checks the file in this screen's worker, whose result comes back
-    as a message (`Planned`, `Refused`); the import itself is a store change (`cpt.change`).
+    as a message (`Planned`, `Refused`); the import itself is a store change (`cpt.change`)
+    that the app answers with `Imported` or `NotSaved`.
     """
 
     class Planned(Message, bubble=False):
-        """What checking (a dry run) or importing the chosen file came to."""
+        """What checking the chosen file (a dry run) came to."""
 
         def __init__(
-            self,
-            plan: ImportPlan | DiagnosticsPlan,
-            dry_run: bool,
-            choice: tuple[str, bool],
-            data: bytes,
+            self, plan: ImportPlan | DiagnosticsPlan, choice: tuple[str, bool], data: bytes
         ) -> None:
             super().__init__()
-            self.plan, self.dry_run, self.choice, self.data = plan, dry_run, choice, data
+            self.plan, self.choice, self.data = plan, choice, data
+
+    class Imported(Saved[ImportPlan | DiagnosticsPlan]):
+        """The checked file (`choice`, `data`) imported; `result` is what came in."""
+
+        def __init__(self, choice: tuple[str, bool], data: bytes) -> None:
+            super().__init__()
+            self.choice, self.data = choice, data
+
+        def notice(self) -> str:
+            plan = self.result
+            if not plan.ok:  # told here only when the dialog closed before the import
+                return f"Nothing imported: {plan.summary()}"
+            return f"Imported {plan.kind}: {plan.summary()}"
 
     class Refused(Message, bubble=False):
-        """The file cannot be read as CSV at all (its line named), or the store refused."""
+        """The file cannot be read as CSV at all (its line named)."""
 
         def __init__(self, error: CptError) -> None:
             super().__init__()
@@ -317,14 +328,9 @@ class ImportScreen(OfCptApp[None], ModalScreen[None]):
         if dry_run:
             self._check(do, data, (text, attempts))
             return
-
-        def imported(plan: ImportPlan | DiagnosticsPlan) -> None:
-            self.post_message(self.Planned(plan, False, (text, attempts), data))
-
-        def refused(error: CptError) -> None:
-            self.post_message(self.Refused(error))
-
-        self.cpt.change(lambda: do(data, dry_run=False), imported, refused)
+        self.cpt.change(
+            lambda: do(data, dry_run=False), self.Imported((text, attempts), data), asker=self
+        )
 
     @work(thread=True, name="check", description="check a CSV (dry run)", exit_on_error=False)
     def _check(
@@ -338,28 +344,42 @@ class ImportScreen(OfCptApp[None], ModalScreen[None]):
         except CptError as exc:
             self.post_message(self.Refused(exc))
             return
-        self.post_message(self.Planned(plan, True, choice, data))
+        self.post_message(self.Planned(plan, choice, data))
 
     @on(Refused)
-    def _refused(self, message: Refused) -> None:
+    @on(NotSaved)
+    def _refused(self, message: Refused | NotSaved) -> None:
+        message.stop()  # said here, not by the app
         self.query_one("#result", Static).update(plain(message.error, style="bold"))
+
+    @on(Imported)
+    def _imported(self, message: Imported) -> None:
+        if message.result.ok:
+            self.dismiss(None)  # the message goes on to the app, which says what came in
+            return
+        message.stop()  # the store changed since the check: say why here
+        self._cannot_import(message.result, message.choice, message.data)
+
+    def _cannot_import(
+        self, plan: ImportPlan | DiagnosticsPlan, choice: tuple[str, bool], data: bytes
+    ) -> None:
+        self.checked = None
+        shown = plan.error_lines()[:6]
+        more = len(plan.errors) - len(shown)
+        lines = [f"Nothing can be imported: {plan.summary()}", *shown]
+        if more:
+            path, attempts = choice
+            flag = import_flag(data, attempts)
+            command = " ".join(filter(None, ["cpt-tui import", flag, "--dry-run", quote(path)]))
+            lines.append(f"... and {more} more ({command} lists them all)")
+        self.query_one("#result", Static).update(Text("\n").join(plain(line) for line in lines))
 
     @on(Planned)
     def _show(self, message: Planned) -> None:
-        plan, dry_run, choice, data = message.plan, message.dry_run, message.choice, message.data
-        result = self.query_one("#result", Static)
+        plan, choice, data = message.plan, message.choice, message.data
         if not plan.ok:
-            self.checked = None
-            shown = plan.error_lines()[:6]
-            more = len(plan.errors) - len(shown)
-            lines = [f"Nothing can be imported: {plan.summary()}", *shown]
-            if more:
-                path, attempts = choice
-                flag = import_flag(data, attempts)
-                command = " ".join(filter(None, ["cpt-tui import", flag, "--dry-run", quote(path)]))
-                lines.append(f"... and {more} more ({command} lists them all)")
-            result.update(Text("\n").join(plain(line) for line in lines))
-        elif dry_run:
+            self._cannot_import(plan, choice, data)
+        else:
             self.checked, self.checked_bytes = choice, data
             # Early retakes are imported (they happened) but named first, as the CLI does;
             # then IDs matched to stored ones and students an assessment registers.
@@ -371,14 +391,11 @@ class ImportScreen(OfCptApp[None], ModalScreen[None]):
             if len(every) > len(notes):
                 notes.append(f"... and {len(every) - len(notes)} more (--dry-run lists all)")
             lines = [f"Would import: {plan.summary()}", *early, *notes]
-            result.update(
+            self.query_one("#result", Static).update(
                 Text("\n").join(
                     [*(plain(line) for line in lines), Text("enter imports, escape cancels")]
                 )
             )
-        else:
-            self.cpt.imported(plan)
-            self.dismiss(None)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -23,10 +23,11 @@ from ..core.fees import (
     retake_rate,
     total,
 )
-from ..core.models import FeeSchedule
+from ..core.models import FeeSchedule, RetakePolicy
 from ..core.parse import parse_percent, parse_whole
 from ..core.roster import ClassCharges, class_charges
 from ..core.text import plain
+from ..messages import Saved
 from ..widgets.field_error import FieldError
 from ..widgets.key_bar import KeyBar
 from ..widgets.safe_input import SafeInput
@@ -112,6 +113,24 @@ def schedule_line(schedule: FeeSchedule) -> str:
         f"each, CPT renewal {dollars(schedule.recertification)} "
         f"(since {schedule.effective_from:%Y-%m-%d})  ·  f edits"
     )
+
+
+class FeesSet(Saved[FeeSchedule]):
+    """A new fee schedule in force from now on; `result` is it."""
+
+    def notice(self) -> str:
+        return "New fees from now on; recorded fees are unchanged. " + schedule_line(
+            self.result
+        ).removesuffix(EDITS_HINT.format("f"))
+
+
+class RetakePolicySet(Saved[RetakePolicy]):
+    """A new retake policy in force from now on; `result` is it."""
+
+    def notice(self) -> str:
+        return "New retake policy from now on; earlier waits are unchanged. " + policy_line(
+            self.result
+        ).removesuffix(EDITS_HINT.format("w"))
 
 
 class FeesScreen(CptScreen):
@@ -289,13 +308,7 @@ class FeesScreen(CptScreen):
 
         def save(amounts: tuple[Decimal, Decimal, Decimal, Decimal] | None) -> None:
             if amounts is not None:
-                self.cpt.change(
-                    lambda: self.cpt.store.set_fees(*amounts),
-                    lambda s: self.notify(
-                        "New fees from now on; recorded fees are unchanged. "
-                        + schedule_line(s).removesuffix(EDITS_HINT.format("f"))
-                    ),
-                )
+                self.cpt.change(lambda: self.cpt.store.set_fees(*amounts), FeesSet(), asker=self)
 
         self.app.push_screen(FeeScheduleScreen(self.roster.fees), save)
 
@@ -304,10 +317,8 @@ class FeesScreen(CptScreen):
             if values is not None:
                 self.cpt.change(
                     lambda: self.cpt.store.set_retake_policy(*values),
-                    lambda p: self.notify(
-                        "New retake policy from now on; earlier waits are unchanged. "
-                        + policy_line(p).removesuffix(EDITS_HINT.format("w"))
-                    ),
+                    RetakePolicySet(),
+                    asker=self,
                 )
 
         self.app.push_screen(RetakePolicyScreen(self.roster.retake_policy), save)

@@ -12,10 +12,11 @@ from textual.binding import Binding
 from textual.widgets import Header, Static
 
 from ..core import labels
-from ..core.models import Module, RetakePolicy, Student
+from ..core.models import Attempt, Module, RetakePolicy, Student
 from ..core.retakes import eligibility, is_ready, latest_practice
 from ..core.standing import ModuleStanding
-from ..core.text import plain, printable
+from ..core.text import plain
+from ..messages import Saved
 from ..widgets.key_bar import KeyBar
 from ..widgets.marks import result_style
 from ..widgets.module_summary import ModuleSummaryBar
@@ -37,6 +38,36 @@ LEGEND = "✓ pass ✗ best % ↻ retake from · none ×2 tries $ supplement ●
 """What the marks mean, in one line of 80 columns (every state has its symbol: no colour
 is needed)."""
 WAIT, READY, PRACTISED = "↻", "●", "○"
+
+
+class AttemptRecorded(Saved[Attempt]):
+    """An attempt (or practice test) of `student` at `module` recorded; `result` is it."""
+
+    def __init__(self, student: Student, module: Module, practice: bool) -> None:
+        super().__init__()
+        self.student, self.module, self.practice = student, module, practice
+
+    def notice(self) -> str:
+        what = "practice test of " if self.practice else ""
+        # An assessment registers a student not yet registered with MSSC (a fee).
+        registers = "" if self.practice or self.student.registered else "; registered with MSSC"
+        score = labels.score(self.result, self.module)
+        return f"Recorded {what}{self.student.full_name}, {self.module.short}: {score}{registers}"
+
+
+class SupplementToggled(Saved[Student]):
+    """The study supplement of `module` bought or removed; `result` is the student."""
+
+    def __init__(self, module: Module) -> None:
+        super().__init__()
+        self.module = module
+
+    def notice(self) -> str:
+        bought = self.module.key in self.result.supplements
+        return (
+            f"{self.module.short} supplement {'bought' if bought else 'removed'} "
+            f"for {self.result.full_name}"
+        )
 
 
 def grid_cell(
@@ -171,8 +202,6 @@ class ProgressScreen(CptScreen):
             if result is None:
                 return
             correct, percent, taken_on, practice = result
-            what = "practice test of " if practice else ""
-            registers = "" if practice or student.registered else "; registered with MSSC"
             self.cpt.change(
                 lambda: self.cpt.store.record_attempt(
                     student.student_id,
@@ -182,13 +211,8 @@ class ProgressScreen(CptScreen):
                     percent=percent,
                     practice=practice,
                 ),
-                lambda attempt: self.notify(
-                    printable(
-                        f"Recorded {what}{student.full_name}, {module.short}: "
-                        f"{labels.score(attempt, module)}" + registers
-                    ),
-                    markup=False,
-                ),
+                AttemptRecorded(student, module, practice),
+                asker=self,
             )
 
         roster = self.roster
@@ -213,10 +237,8 @@ class ProgressScreen(CptScreen):
         student, module = target
         self.cpt.change(
             lambda: self.cpt.store.toggle_supplement(student.student_id, module.key),
-            lambda s: self.notify(
-                f"{module.short} supplement "
-                f"{'bought' if module.key in s.supplements else 'removed'} for {s.full_name}"
-            ),
+            SupplementToggled(module),
+            asker=self,
         )
 
     @on(VirtualTable.Selected, "#grid")

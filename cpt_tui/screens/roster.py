@@ -15,11 +15,11 @@ from textual.binding import Binding
 from textual.widgets import Header
 
 from ..core import labels
-from ..core.errors import CptError
 from ..core.fees import dollars
 from ..core.models import Student, StudentForm
 from ..core.roster import Roster
 from ..core.text import plain
+from ..messages import NotSaved, Saved
 from ..store import StaleEdit
 from ..widgets.key_bar import KeyBar
 from ..widgets.virtual_table import Column as TableColumn
@@ -39,6 +39,30 @@ class Column:
     right: bool = False
     width: int = 0
     """Cells; 0 for the ID, section and term, which fit the roster's own values."""
+
+
+class StudentSaved(Saved[Student]):
+    """A student added (`original` None) or edited from `form`; `result` is the student
+    as stored. The roster selects them; the app says so."""
+
+    def __init__(self, form: StudentForm, original: Student | None) -> None:
+        super().__init__()
+        self.form, self.original = form, original
+
+    def notice(self) -> str:
+        verb = "Added" if self.original is None else "Saved"
+        return f"{verb} {self.result.full_name} ({self.result.student_id})"
+
+
+class StudentDeleted(Saved[None]):
+    """A student deleted with their attempts."""
+
+    def __init__(self, student: Student) -> None:
+        super().__init__()
+        self.student = student
+
+    def notice(self) -> str:
+        return f"Deleted {self.student.full_name}; u undoes it"
 
 
 MAX_TEXT_WIDTH = 18
@@ -213,22 +237,28 @@ class RosterScreen(SortedScreen):
 
     def _save(self, original: Student | None) -> Callable[[StudentForm | None], None]:
         def save(form: StudentForm | None) -> None:
-            if form is None:
-                return
-            self.cpt.change(
-                lambda: self.cpt.store.save_student(form, original),
-                lambda student: self._saved(student, original),
-                lambda error: self._refused(error, form, original),
-            )
+            if form is not None:
+                self.cpt.change(
+                    lambda: self.cpt.store.save_student(form, original),
+                    StudentSaved(form, original),
+                    asker=self,
+                )
 
         return save
 
-    def _refused(self, error: CptError, form: StudentForm, original: Student | None) -> None:
-        """Say why; a form refused as out of date opens again with what was typed, beside
-        the newer values (saving it then replaces them)."""
-        if not isinstance(error, StaleEdit):
-            self.notify(str(error), title="Not saved", severity="error", timeout=10)
+    @on(StudentSaved)
+    def _saved(self, message: StudentSaved) -> None:
+        """Select the student saved (the roster is already the new one); the app says so."""
+        self.update_view(select=message.result.student_id)
+
+    @on(NotSaved)
+    def _refused(self, message: NotSaved) -> None:
+        """A form refused as out of date opens again with what was typed, beside the newer
+        values (saving it then replaces them); any other refusal the app shows."""
+        asked, error = message.asked, message.error
+        if not (isinstance(error, StaleEdit) and isinstance(asked, StudentSaved)):
             return
+        message.stop()
         newer = error.current
         self.notify(
             f"{newer.full_name} was changed by someone else while you edited: now "
@@ -239,13 +269,8 @@ class RosterScreen(SortedScreen):
             timeout=6,
             markup=False,
         )
-        again = StudentFormScreen(self.roster, newer, typed=form, opened=original)
+        again = StudentFormScreen(self.roster, newer, typed=asked.form, opened=asked.original)
         self.app.push_screen(again, self._save(newer))
-
-    def _saved(self, student: Student, original: Student | None) -> None:
-        self.update_view(select=student.student_id)
-        verb = "Added" if original is None else "Saved"
-        self.notify(f"{verb} {student.full_name} ({student.student_id})")
 
     def action_verification_queue(self) -> None:
         from .credentials import VerificationQueueScreen
@@ -270,7 +295,8 @@ class RosterScreen(SortedScreen):
             if ok:
                 self.cpt.change(
                     lambda: self.cpt.store.delete_student(student.student_id),
-                    lambda _: self.notify(f"Deleted {student.full_name}; u undoes it"),
+                    StudentDeleted(student),
+                    asker=self,
                 )
 
         self.app.push_screen(ConfirmScreen(question, yes="Delete"), confirmed)

@@ -111,6 +111,11 @@ async def type_text(pilot: Pilot[None], text: str) -> None:
     await pilot.press(*[keys.get(ch, ch) for ch in text])
 
 
+def said(app: CptApp) -> str:
+    """The notice the instructor was last given (one shows at a time)."""
+    return " ".join(str(n.message) for n in app._notifications)
+
+
 def table_keys(table: VirtualTable) -> list[str]:
     return list(table.keys)
 

@@ -18,7 +18,7 @@ from cpt_tui.screens.student_form import StudentFormScreen
 from cpt_tui.store import Store
 from cpt_tui.widgets.virtual_table import VirtualTable
 
-from .conftest import fixed_clock, screen_text, settle, type_text
+from .conftest import fixed_clock, said, screen_text, settle, type_text
 
 D = date.fromisoformat
 
@@ -55,6 +55,8 @@ async def test_c_records_a_certificate_number_and_verification(app: CptApp) -> N
         assert isinstance(app.screen, CredentialScreen)
         await type_text(pilot, "SAF-2109-7")
         await pilot.press("enter")
+        await settle(pilot)
+        assert said(app) == "Recorded: Safety Certificate, Dana Kowalski"
         await settle(pilot)
         assert isinstance(app.screen, StudentDetailScreen)
         note = stored(app).roster.by_id["E2002"].credentials["safety"]
@@ -103,6 +105,7 @@ async def test_R_renews_a_cpt_in_its_window_and_the_roster_shows_the_new_expiry(
         )
         await pilot.press("y")
         await settle(pilot)
+        assert said(app) == "CPT renewed; u undoes it"
         roster = stored(app).roster
         assert roster.standings["E2002"].cpt_expires_on == D("2031-12-16")
         assert roster.fee_lines["E2002"].recertification == Decimal("75.00")
@@ -146,6 +149,7 @@ async def test_p_adds_points_from_the_detail(app: CptApp) -> None:
         await type_text(pilot, "Hydraulics course")
         await pilot.press("enter")
         await settle(pilot)
+        assert said(app) == "Added 25 points (education)"
         entry = stored(app).roster.by_id["E2001"].points[-1]
         assert (entry.points, entry.category, entry.earned_on, entry.note) == (
             25,

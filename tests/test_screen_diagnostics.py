@@ -14,7 +14,7 @@ from cpt_tui.screens.dialogs import HelpScreen, ImportScreen
 from cpt_tui.store import Store
 from cpt_tui.widgets.virtual_table import VirtualTable
 
-from .conftest import fixed_clock, screen_text, settle, type_text
+from .conftest import fixed_clock, said, screen_text, settle, type_text
 
 
 def stored(app: CptApp) -> Store:
@@ -194,6 +194,7 @@ async def test_the_form_lists_the_modules_activities_and_saves_from_any_field(
         saved = stored(app).roster.attempts_by_id[attempt.attempt_id].diagnostics
         expected_report = {n: p for n, p in attempt.diagnostics.items() if n != 5} | {3: 12}
         assert saved == expected_report
+        assert said(app) == "Diagnostic report saved: Safety 2026-02-12, 9 activities; u undoes it"
         assert stored(app).audit(1)[0].action == "diagnostics"
         text = screen_text(app)
         assert "12% 3. Emergency drills and teams" in text  # now the weakest, listed first

@@ -13,7 +13,7 @@ from cpt_tui.screens.record import RecordScreen
 from cpt_tui.store import Store
 from cpt_tui.widgets.virtual_table import VirtualTable
 
-from .conftest import fixed_clock, screen_text, settle, type_text
+from .conftest import fixed_clock, said, screen_text, settle, type_text
 
 CARTER_ROW = 6
 """Ben Carter (E2008) has no attempts yet: the seventh visible row."""
@@ -77,6 +77,9 @@ async def test_record_a_pass_by_correct_answers(app: CptApp) -> None:
         await settle(pilot)
         assert isinstance(app.screen, ProgressScreen)
         assert attempts(app) == [(64, None)]
+        assert (
+            said(app) == "Recorded Ben Carter, Safety: 64/83 = 77.1%, passed; registered with MSSC"
+        )
         (attempt,) = stored(app).roster.attempts_of("E2008")
         assert attempt.taken_on == date(2026, 11, 21) and attempt.fee == Decimal("22.00")
         assert stored(app).roster.standings["E2008"].modules["safety"].passed
@@ -140,10 +143,12 @@ async def test_p_toggles_the_supplement_at_the_fee_in_force(app: CptApp) -> None
         await pilot.press("l", "p")
         await settle(pilot)
         assert stored(app).roster.by_id["E2008"].supplements == {"quality": Decimal("70.00")}
+        assert said(app) == "Quality supplement bought for Ben Carter"
         assert "· $" in screen_text(app)
         await pilot.press("p")
         await settle(pilot)
         assert stored(app).roster.by_id["E2008"].supplements == {}
+        assert said(app) == "Quality supplement removed for Ben Carter"
 
 
 async def test_enter_opens_the_detail_of_a_certified_student(app: CptApp) -> None:

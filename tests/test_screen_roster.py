@@ -14,7 +14,7 @@ from cpt_tui.screens.student_form import StudentFormScreen
 from cpt_tui.store import Store
 from cpt_tui.widgets.virtual_table import VirtualTable
 
-from .conftest import fixed_clock, screen_text, settle, table_keys, type_text
+from .conftest import fixed_clock, said, screen_text, settle, table_keys, type_text
 
 
 def rows(app: CptApp) -> list[str]:
@@ -103,6 +103,7 @@ async def test_delete_asks_and_y_or_enter_deletes_n_or_escape_keeps(app: CptApp)
         await pilot.press("d", "y")
         await settle(pilot)
         assert "E2001" not in stored(app).roster.by_id
+        assert said(app) == "Deleted Marcus Reed; u undoes it"
         assert "E2001" not in rows(app)
         await pilot.press("d", "enter")
         await settle(pilot)

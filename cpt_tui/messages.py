@@ -12,6 +12,7 @@ ahead) is skipped: the app gets the message itself, so the instructor is always 
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import Any, Generic, TypeVar
 
 from textual.message import Message
@@ -21,7 +22,7 @@ from .core.errors import CptError
 T = TypeVar("T")
 
 
-class Saved(Message, Generic[T]):
+class Saved(Message, ABC, Generic[T]):
     """A change asked for was written. Subclasses carry the ask's context and say what
     the instructor is told (`notice`); a screen handles its own with `@on` to do more
     (select the student saved) and lets it bubble on to the app for the notice."""
@@ -29,9 +30,9 @@ class Saved(Message, Generic[T]):
     result: T
     """What the store's verb returned: set by the app, on the UI thread, before posting."""
 
+    @abstractmethod
     def notice(self) -> str:
         """What the instructor is told once the change is written."""
-        raise NotImplementedError
 
 
 class NotSaved(Message):

@@ -195,7 +195,8 @@ class StoreSyncApp(App[None]):
 
     def _is_open(self, screen: Screen[Any]) -> bool:
         """Is `screen` on a screen stack (the current mode's or another's)? One taken off
-        may still run until Textual removes it, but a message posted to it then is lost."""
+        is being removed by Textual: a message posted to it would run its handlers on a
+        screen no longer shown, or be dropped with its queue."""
         for mode in {self.current_mode, *self.MODES}:
             try:
                 if screen in self.get_screen_stack(mode):

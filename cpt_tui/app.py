@@ -16,7 +16,7 @@ from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
 
 from . import __version__, settings
-from .compat import InstantSwitchApp, PrivateCrashApp, mark_styled, release_closed_widgets
+from .compat import InstantSwitchApp, PrivateCrashApp, release_closed_widgets
 from .core.roster import Roster
 from .core.text import printable
 from .exporting import ExportingApp
@@ -122,8 +122,6 @@ class CptApp(TypeAheadApp, ExportingApp, InstantSwitchApp, PrivateCrashApp):
         chosen = theme or settings.load().get("theme")
         if chosen in self.available_themes:
             self.theme = chosen
-        self.built: dict[str, CptScreen] = {}
-        """Mode -> its screen, once Textual has composed it."""
 
     # -- switching screens: current from their first frame ----------------------------------
 
@@ -134,7 +132,7 @@ class CptApp(TypeAheadApp, ExportingApp, InstantSwitchApp, PrivateCrashApp):
         half drawn. A screen shown before is brought up to date first, so it needs no hold;
         one never shown is composed by Textual now, and keeps it.
         """
-        screen = self.built.get(mode)
+        screen = self.mode_screen(mode)
         if screen is None:
             await self.switch_mode(mode)
             return
@@ -142,13 +140,15 @@ class CptApp(TypeAheadApp, ExportingApp, InstantSwitchApp, PrivateCrashApp):
         with self.switch_without_hold():
             await self.switch_mode(mode)
 
-    def screen_built(self, screen: CptScreen) -> None:
-        """A mode's screen, composed and mounted: it lives as long as the app."""
-        mode = next((m for m, kind in self.MODES.items() if kind is type(screen)), None)
-        if mode is None:
-            return  # a screen pushed over a mode's (Test day): it goes when it is closed
-        self.built[mode] = screen
-        mark_styled(self, screen)
+    def mode_screen(self, mode: str) -> CptScreen | None:
+        """A mode's screen once Textual has composed and mounted it (it lives as long as the
+        app), else None."""
+        try:
+            stack = self.get_screen_stack(mode)
+        except KeyError:  # never shown
+            return None
+        screen = stack[0] if stack else None
+        return screen if isinstance(screen, CptScreen) and screen.is_mounted else None
 
     def on_mount(self) -> None:
         self.watch_roster(self.roster)

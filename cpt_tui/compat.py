@@ -9,7 +9,7 @@ Textual to the minor versions those tests passed on.
   fix proposed upstream is in docs/upstream-type-ahead.md.
 - Instant switch (`app.py`): `App.switch_mode` holds every switch for 50 ms through
   `App.delay_update`; a screen already drawn needs no hold.
-- Styled once (`app.py`): a mode's screen mounted after the stylesheet refresh of its first
+- Styled once (`screens/base.py`): a mode's screen mounted after the stylesheet refresh of its first
   showing keeps Textual's "never styled" mark, so its second showing re-read every
   stylesheet (75-150 ms at 10,000 students); it is marked styled once mounted.
 - Crash privacy (`app.py`): Textual prints a crash's traceback with its local variables,

@@ -126,7 +126,9 @@ async def test_a_screen_s_second_showing_does_not_read_the_stylesheets_again(app
                 await pilot.press(key)
                 await settle(pilot)
             assert refresh.call_count == first_showings
-        assert all(s._css_update_count == app._css_update_count for s in app.built.values())
+        shown = [app.mode_screen(mode) for mode in ("roster", "progress", "fees")]
+        assert all(s is not None and s._css_update_count == app._css_update_count for s in shown)
+        assert app.mode_screen("diagnostics") is None  # never shown
 
 
 def test_closed_widgets_are_freed_with_what_they_drew(app: CptApp) -> None:

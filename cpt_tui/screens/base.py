@@ -8,6 +8,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Static
 
+from ..compat import mark_styled
 from ..core.models import Student
 from ..core.roster import Roster
 from ..core.text import plain
@@ -67,7 +68,7 @@ class CptScreen(OfCptApp[None]):
         # The first draw comes with on_screen_resume, which every showing of a screen gets.
         for name in ("roster", "filter_text", "show_dropped"):
             self.watch(self.app, name, self._redraw_if_shown, init=False)
-        self.cpt.screen_built(self)
+        mark_styled(self.app, self)  # its next showing needs no stylesheet refresh (compat)
 
     def on_screen_resume(self) -> None:
         self.draw_if_stale()

@@ -12,6 +12,7 @@ from cpt_tui.screens.dialogs import ConfirmScreen, ExportScreen, HelpScreen, Imp
 from cpt_tui.screens.roster import RosterScreen
 from cpt_tui.screens.student_form import StudentFormScreen
 from cpt_tui.store import Store
+from cpt_tui.widgets.filter_bar import FilterBar
 from cpt_tui.widgets.virtual_table import VirtualTable
 
 from .conftest import fixed_clock, said, screen_text, settle, table_keys, type_text
@@ -147,6 +148,22 @@ async def test_filter_as_you_type_keep_with_enter_clear_with_escape(app: CptApp)
         await pilot.press("enter")
         await settle(pilot)
         assert len(rows(app)) == 11  # matches the section
+
+
+async def test_one_filter_shown_on_every_screen_and_cleared_from_any(app: CptApp) -> None:
+    """The filter is kept once (the app's): every screen's line shows what was typed on
+    another, and clearing it on one leaves no screen filtered or showing a stale line."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("slash")
+        await type_text(pilot, "osei")
+        await pilot.press("enter", "2")
+        await settle(pilot)
+        bar = app.screen.query_one(FilterBar)
+        assert bar.display and bar.value == "osei" and "1 of 24" in screen_text(app)
+        await pilot.press("slash", "escape", "1")
+        await settle(pilot)
+        bar = app.screen.query_one(FilterBar)
+        assert not bar.display and bar.value == "" and len(rows(app)) == 22
 
 
 async def test_sort_cycles_columns_and_reverses(app: CptApp) -> None:

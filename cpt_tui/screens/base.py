@@ -76,10 +76,6 @@ class CptScreen(OfCptApp[None]):
     def draw_if_stale(self) -> None:
         """Draw unless nothing shown has changed since the last time (Textual resumes a new
         mode's screen twice; a switch draws the screen before it is shown)."""
-        bar = self.query_one(FilterBar)
-        if bar.value != self.cpt.filter_text:
-            bar.value = self.cpt.filter_text
-        bar.display = bool(self.cpt.filter_text)
         if self._drawn != self._what_is_shown():
             self.update_view()
 
@@ -99,14 +95,10 @@ class CptScreen(OfCptApp[None]):
 
     def filter_bar(self) -> FilterBar:
         """The screen's filter line (a screen yields it in `compose`)."""
-        return FilterBar(self._filter_typed, self._filter_done)
-
-    def _filter_typed(self, text: str) -> None:
-        self.cpt.filter_text = text
+        return FilterBar(self.app, "filter_text", self._filter_done)
 
     def _filter_done(self) -> None:
-        bar = self.query_one(FilterBar)
-        bar.display = bool(bar.value)
+        self.query_one(FilterBar).close()
         self.set_focus(self.main_widget())  # now, and the keys shown with it (one frame)
         self.refresh_bindings()
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.dom import DOMNode
 from textual.widgets import Label
 
 from .safe_input import SafeInput
@@ -42,21 +44,34 @@ class FilterInput(SafeInput):
 
 
 class FilterBar(Horizontal):
-    """A labelled filter line, shown while it is in use or holds text.
+    """A labelled filter line over one reactive string, `owner.attribute` (the app's
+    `filter_text`, which every screen's line shows): what is typed sets it, and the line
+    shows it whoever set it (a filter typed on another screen). Shown while it is in use or
+    the filter holds text.
 
-    `typed` gets the text after every change (typed, or cleared); `left` is called when the
-    instructor leaves the filter (the focus goes back to the table).
+    `left` is called when the instructor leaves the filter (the focus goes back to the
+    table).
     """
 
-    def __init__(self, typed: Callable[[str], None], left: Callable[[], None]) -> None:
+    def __init__(self, owner: DOMNode, attribute: str, left: Callable[[], None]) -> None:
         super().__init__(id="filter")
         self.display = False
-        self._input = FilterInput(typed, left)
+        self._owner, self._attribute = owner, attribute
+        self._input = FilterInput(partial(setattr, owner, attribute), left)
 
     def compose(self) -> ComposeResult:
         yield Label("Filter", id="filter-label")
         yield self._input
         yield Label(id="filter-count")
+
+    def on_mount(self) -> None:
+        self.watch(self._owner, self._attribute, self._show)
+
+    def _show(self, text: str) -> None:
+        if self._input.value != text:
+            self._input.value = text
+        if not self._input.has_focus:  # emptied as it is typed in, it stays open
+            self.display = bool(text)
 
     def count(self, shown: int, total: int) -> None:
         """How many students match, of all (the line covers the title that says so)."""
@@ -66,11 +81,11 @@ class FilterBar(Horizontal):
     def value(self) -> str:
         return self._input.value
 
-    @value.setter
-    def value(self, text: str) -> None:
-        self._input.value = text
-
     def open(self) -> None:
         self.display = True
         self.screen.set_focus(self._input)  # now, and the keys shown with it (one frame)
         self.screen.refresh_bindings()
+
+    def close(self) -> None:
+        """The instructor left the filter: shown only if it holds text."""
+        self.display = bool(self._input.value)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import shutil
+import unicodedata
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from textual import events
+from textual.keys import KEY_NAME_REPLACEMENTS, REPLACED_KEYS, key_to_character
 from textual.pilot import Pilot
 
 from cpt_tui.app import CptApp, create_app
@@ -105,10 +108,37 @@ async def settle(pilot: Pilot[None]) -> None:
     await pilot.pause()
 
 
+async def press_at_once(pilot: Pilot[None], *keys: str) -> None:
+    """Press `keys` (Textual's key names) in one burst, as a fast typist or a laggy SSH link
+    delivers them, and return once the app has handed each one over in turn and dealt with
+    it (its type-ahead, cpt_tui/typeahead.py; tests/test_type_ahead.py) and the screen has
+    caught up. Waits on that, where `pilot.press` sleeps at least 40 ms a key until the
+    process looks idle (5 s to type a file path under tmp_path)."""
+    send_keys(pilot.app, *keys)
+    await pilot.app.typed_keys_handled()
+    await pilot.pause()
+
+
+def send_keys(app: CptApp, *keys: str) -> None:
+    """Keys (Textual's names) sent to the app at once, as one read from a terminal does."""
+    for key in keys:
+        event = events.Key(key, key_to_character(REPLACED_KEYS.get(key, key)))  # as Pilot
+        event.set_sender(app)
+        app.post_message(event)
+
+
+def key_of(char: str) -> str:
+    """The key Textual reads for a typed character: `a`, `space`, `slash`, `full_stop`."""
+    if char.isalnum():
+        return char
+    name = unicodedata.name(char).lower().replace("-", "_").replace(" ", "_")
+    return KEY_NAME_REPLACEMENTS.get(name, name)
+
+
 async def type_text(pilot: Pilot[None], text: str) -> None:
-    """Type text key by key, as an instructor does."""
-    keys = {" ": "space", "/": "slash", ".": "full_stop", "%": "percent_sign", "-": "minus"}
-    await pilot.press(*[keys.get(ch, ch) for ch in text])
+    """Type text key by key, as an instructor does: a key for each character, handed over
+    one at a time by the app's type-ahead however fast they come (see press_at_once)."""
+    await press_at_once(pilot, *map(key_of, text))
 
 
 def said(app: CptApp) -> str:

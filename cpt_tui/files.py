@@ -17,6 +17,10 @@ MB = 1 << 20
 CSV_LIMIT = 32 * MB
 """The largest file read as a CSV to import: the roster export of 50,000 students at full
 width (about 400 bytes a row) or ten attempts each (about 50 bytes a row), with room."""
+STORE_LIMIT = 256 * MB
+"""The largest file read as a store. A student takes about 1.5 KB of store with a few
+attempts and their audit entries; 50,000 students (a district's largest roster, see the
+README) with years of changes fit several times over."""
 
 
 def _size(size: int) -> str:
@@ -122,6 +126,24 @@ def share(fd: int, mode: int, group: int) -> None:
         except OSError:
             mode &= ~0o077
     os.fchmod(fd, mode & 0o7770)
+
+
+def follow_store(fd: int, mode: int, group: int) -> None:
+    """Share an open file or folder of ours beside the store as the store is shared (`mode`,
+    and its `group`), or not; never through a link, and never one of another user's.
+
+    The lock and the backups folder are made with the store's access at the time; a store
+    shared with its group later must share them too, or a colleague could not take the
+    lock or keep a backup, and a store made private again takes them back.
+    """
+    with contextlib.suppress(OSError):
+        st = os.fstat(fd)
+        if st.st_uid != os.geteuid():
+            return
+        if group not in (-1, st.st_gid):
+            os.fchown(fd, -1, group)
+        if stat.S_IMODE(st.st_mode) != mode:
+            os.fchmod(fd, mode)
 
 
 def write_new_file(

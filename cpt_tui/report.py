@@ -19,9 +19,10 @@ from rich.table import Table
 from rich.text import Text
 
 from .core import labels
+from .core.class_figures import class_summary, fee_totals
 from .core.fees import amounts, dollars
 from .core.models import Student
-from .core.roster import Roster, class_summary, fee_totals
+from .core.roster import Roster
 from .core.text import plain, printable
 
 STANDING_COLUMNS = ("ID", "Name", "Section", "Core", "CPT", "Green", "Fees")

@@ -6,23 +6,23 @@ import contextlib
 import errno
 import fcntl
 import os
-import re
 import stat
 import tempfile
 import time
 from collections.abc import Iterator
-from datetime import datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
 import orjson
 from tinydb.storages import Storage
 
+from .backups import keep_backup, newest_backup
 from .errors import FileRefused, StoreError, StoreTooNew, StoreUnreadable, WriteFailed
 from .files import (
     CSV_LIMIT,
     MB,
-    is_symlink,
+    STORE_LIMIT,
+    follow_store,
     make_private_folders,
     read_csv_file,
     read_regular_file,
@@ -37,12 +37,6 @@ SCHEMA_VERSION = 2
 META = "_meta"
 COUNTED = ("students", "attempts")
 """Tables whose record counts are kept in the meta table and checked on every read."""
-BACKUPS_KEPT = 10
-BACKUP_EVERY_SECONDS = 600
-STORE_LIMIT = 256 * MB
-"""The largest file read as a store. A student takes about 1.5 KB of store with a few
-attempts and their audit entries; 50,000 students (a district's largest roster, see the
-README) with years of changes fit several times over."""
 LOCK_POLL_SECONDS = 0.05
 
 
@@ -56,42 +50,6 @@ def identity(path: Path) -> Identity | None:
     except FileNotFoundError:
         return None
     return (st.st_ino, st.st_mtime_ns, st.st_size)
-
-
-def backups_dir(path: Path) -> Path:
-    return path.with_name(path.name + ".backups")
-
-
-BACKUP_STAMP = "%Y%m%d-%H%M%S-%f"
-
-
-def _backup_name(path: Path) -> re.Pattern[str]:
-    """The names cpt-tui gives the backups of `path`: the only files it ever prunes."""
-    return re.compile(re.escape(path.stem) + r"-\d{8}-\d{6}-\d{6}\.json")
-
-
-def _backup_names(path: Path, names: list[str]) -> list[str]:
-    mine = _backup_name(path)
-    return sorted(name for name in names if mine.fullmatch(name))
-
-
-def newest_backup(path: Path) -> Path | None:
-    """The newest of cpt-tui's backups of the store, or None (and never through a link)."""
-    folder = backups_dir(path)
-    try:
-        if not stat.S_ISDIR(os.lstat(folder).st_mode):
-            return None
-        found = _backup_names(path, os.listdir(folder))
-    except OSError:
-        return None
-    return folder / found[-1] if found else None
-
-
-def _taken_at(backup: Path) -> datetime:
-    try:
-        return datetime.strptime("-".join(backup.stem.rsplit("-", 3)[-3:]), BACKUP_STAMP)
-    except ValueError:
-        return datetime.min
 
 
 class AtomicJSONStorage(Storage):
@@ -129,32 +87,6 @@ class AtomicJSONStorage(Storage):
     def _secure(self, fd: int) -> None:
         share(fd, self.file_mode(), self.group())
 
-    def _follow_store(self, path: Path, mode: int) -> None:
-        """Share a file or folder of ours beside the store as the store is shared (or not).
-
-        The lock and the backups folder are made with the store's access at the time; a
-        store shared with its group later must share them too, or a colleague could not take
-        the lock or keep a backup, and a store made private again takes them back.
-        """
-        with contextlib.suppress(OSError):
-            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
-            try:
-                self._follow_store_fd(fd, mode)
-            finally:
-                os.close(fd)
-
-    def _follow_store_fd(self, fd: int, mode: int) -> None:
-        """`_follow_store` on an open file or folder (never through a link)."""
-        with contextlib.suppress(OSError):
-            st = os.fstat(fd)
-            if st.st_uid != os.geteuid():
-                return
-            gid = self.group()
-            if gid not in (-1, st.st_gid):
-                os.fchown(fd, -1, gid)
-            if stat.S_IMODE(st.st_mode) != mode:
-                os.fchmod(fd, mode)
-
     def ensure_folder(self) -> None:
         make_private_folders(self.path.parent)
 
@@ -188,7 +120,7 @@ class AtomicJSONStorage(Storage):
                     f"{lock_path} is not a file; cpt-tui locks only a file of its own. "
                     "Remove it; nothing was changed"
                 )
-            self._follow_store_fd(fd, self.file_mode())
+            follow_store(fd, self.file_mode(), self.group())
             self._acquire(fd)
             try:
                 yield
@@ -304,7 +236,7 @@ class AtomicJSONStorage(Storage):
                 handle.write(payload)
                 handle.flush()
                 os.fsync(handle.fileno())
-            self._backup(always=upgrading)
+            keep_backup(self.path, self.file_mode(), self.group(), always=upgrading)
             os.replace(tmp, self.path)
             tmp = None
         except OSError as exc:
@@ -332,67 +264,6 @@ class AtomicJSONStorage(Storage):
         for leftover in self.path.parent.glob(f".{self.path.name}.*.tmp"):
             with contextlib.suppress(OSError):
                 leftover.unlink()
-
-    def _backup(self, *, always: bool = False) -> None:
-        """Keep the store as it was, at most every ten minutes (`always`: before an upgrade of
-        its schema), as a hard link (no copy).
-
-        The backups folder is worked in through an open handle on it, never by its name
-        again: a folder planted as a link (or swapped for one meanwhile) is refused, and
-        only files named as cpt-tui names its backups are ever pruned.
-        """
-        if not self.path.exists():
-            return
-        folder = backups_dir(self.path)
-        shared = bool(self.file_mode() & 0o060)
-        newest = newest_backup(self.path)
-        now = datetime.now()
-        recent = newest and (now - _taken_at(newest)).total_seconds() < BACKUP_EVERY_SECONDS
-        if recent and not always:
-            self._follow_store(folder, 0o770 if shared else 0o700)  # never through a link
-            return
-        if not os.path.lexists(folder):
-            with contextlib.suppress(FileExistsError):
-                os.mkdir(folder, 0o700)  # private from the start, whatever the umask
-        try:
-            dir_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
-        except OSError as exc:
-            if exc.errno in (errno.ELOOP, errno.ENOTDIR):
-                raise WriteFailed(
-                    f"{folder} is {'a symbolic link' if is_symlink(folder) else 'not a folder'}"
-                    "; cpt-tui keeps its backups only in a folder of its own. Remove it; "
-                    "nothing was changed"
-                ) from None
-            raise
-        try:
-            self._follow_store_fd(dir_fd, 0o770 if shared else 0o700)
-            name = f"{self.path.stem}-{now:{BACKUP_STAMP}}.json"
-            try:
-                os.link(self.path, name, dst_dir_fd=dir_fd)
-            except OSError:  # no hard links here (or not ours to link): a private copy
-                self._copy_to(name, dir_fd)
-            for old in _backup_names(self.path, os.listdir(dir_fd))[:-BACKUPS_KEPT]:
-                with contextlib.suppress(OSError):
-                    os.unlink(old, dir_fd=dir_fd)
-        finally:
-            os.close(dir_fd)
-
-    def _copy_to(self, name: str, dir_fd: int) -> None:
-        """Copy the store: readable by no one else from its first byte, never left half made."""
-        raw = read_regular_file(self.path, STORE_LIMIT, "a store")
-        fd = os.open(
-            name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600, dir_fd=dir_fd
-        )
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                self._secure(handle.fileno())
-                handle.write(raw)
-                handle.flush()
-                os.fsync(handle.fileno())
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(name, dir_fd=dir_fd)
-            raise
 
     def write_export(self, path: Path, text: str, *, overwrite: bool) -> None:
         """Write a file made from this store (an export): shared exactly as the store is

@@ -11,15 +11,14 @@ from pathlib import Path
 
 import pytest
 
+from cpt_tui.backups import BACKUPS_KEPT, backups_dir
 from cpt_tui.cli import main
+from cpt_tui.files import STORE_LIMIT
 from cpt_tui.storage import (
-    BACKUPS_KEPT,
     CSV_LIMIT,
-    STORE_LIMIT,
     FileRefused,
     StoreUnreadable,
     WriteFailed,
-    backups_dir,
     write_new_file,
 )
 from cpt_tui.store import Store

@@ -17,8 +17,9 @@ import orjson
 import pytest
 from tinydb import Query, TinyDB
 
+from cpt_tui.backups import backups_dir
 from cpt_tui.core.models import Attempt, StudentForm
-from cpt_tui.storage import SCHEMA_VERSION, StoreTooNew, StoreUnreadable, WriteFailed, backups_dir
+from cpt_tui.storage import SCHEMA_VERSION, StoreTooNew, StoreUnreadable, WriteFailed
 from cpt_tui.store import InvalidFields, StaleEdit, Store, StoreError
 
 from .conftest import fixed_clock
@@ -302,14 +303,14 @@ def test_kill_9_mid_write_loses_nothing_committed(demo_store: Store) -> None:
 def test_backups_are_kept_and_rotated(
     demo_store: Store, monkeypatch: pytest.MonkeyPatch, add_student
 ) -> None:  # type: ignore[no-untyped-def]
-    import cpt_tui.storage as storage
+    import cpt_tui.backups as backups
 
-    monkeypatch.setattr(storage, "BACKUP_EVERY_SECONDS", 0)
-    for n in range(storage.BACKUPS_KEPT + 3):
+    monkeypatch.setattr(backups, "BACKUP_EVERY_SECONDS", 0)
+    for n in range(backups.BACKUPS_KEPT + 3):
         add_student(demo_store, f"B{n}")
-    backups = sorted(backups_dir(demo_store.path).glob("*.json"))
-    assert len(backups) == storage.BACKUPS_KEPT
-    assert "B11" in Store(backups[-1]).roster.by_id and "B12" not in Store(backups[-1]).roster.by_id
+    kept = sorted(backups_dir(demo_store.path).glob("*.json"))
+    assert len(kept) == backups.BACKUPS_KEPT
+    assert "B11" in Store(kept[-1]).roster.by_id and "B12" not in Store(kept[-1]).roster.by_id
 
 
 def test_an_older_store_is_read_as_it_is_and_upgraded_after_a_backup(

@@ -10,8 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cpt_tui.core.catalog import MODULE_KEYS
+from cpt_tui.core.class_figures import class_summary, fee_totals
 from cpt_tui.core.models import StudentForm
-from cpt_tui.core.roster import Roster, class_summary, fee_totals
+from cpt_tui.core.roster import Roster
 from cpt_tui.store import Store, StoreError
 
 from .conftest import FIXTURES, fixed_clock

@@ -13,6 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import ContentSwitcher, Header, Input, Label, Static
 
 from ..core import labels
+from ..core.class_figures import ClassCharges, class_charges
 from ..core.fees import (
     CohortPlan,
     FeeLine,
@@ -25,7 +26,6 @@ from ..core.fees import (
 )
 from ..core.models import FeeSchedule, RetakePolicy
 from ..core.parse import parse_percent, parse_whole
-from ..core.roster import ClassCharges, class_charges
 from ..core.text import plain
 from ..messages import Saved
 from ..widgets.field_error import FieldError

@@ -7,7 +7,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-from ..core.roster import ClassSummary
+from ..core.class_figures import ClassSummary
 
 BAR_WIDTH = 20
 

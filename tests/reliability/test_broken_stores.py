@@ -10,9 +10,10 @@ from pathlib import Path
 import orjson
 import pytest
 
+from cpt_tui.backups import newest_backup
 from cpt_tui.cli import main
 from cpt_tui.core.models import StudentForm
-from cpt_tui.storage import SCHEMA_VERSION, newest_backup
+from cpt_tui.storage import SCHEMA_VERSION
 from cpt_tui.store import Store
 
 from ..conftest import fixed_clock

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from cpt_tui.app import create_app
+from cpt_tui.backups import backups_dir
 from cpt_tui.core.models import StudentForm
-from cpt_tui.storage import backups_dir
 from cpt_tui.store import Store
 
 from ..conftest import fixed_clock, settle, type_text

@@ -137,3 +137,15 @@ async def test_escape_typed_after_enter_on_the_import_still_says_what_came_in(
             write.set()
             await settle(pilot)
         assert "Imported roster: 0 new, " in await notices(pilot)
+
+
+def test_an_import_that_came_to_nothing_says_so_when_its_dialog_is_gone(
+    demo_store: Store,
+) -> None:
+    """The store changed between the check and the import, and the dialog was closed: the
+    app's notice says nothing came in (the open dialog shows the reasons instead)."""
+    plan = demo_store.import_roster(b"student_id,last_name\n,\n", dry_run=True)
+    assert not plan.ok
+    message = ImportScreen.Imported(("roster.csv", False), b"")
+    message.result = plan
+    assert message.notice() == f"Nothing imported: {plan.summary()}"

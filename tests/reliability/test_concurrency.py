@@ -114,7 +114,7 @@ def test_two_writers_x_250_command_line_and_app(
     csvs = tmp_path / "csv"
     csvs.mkdir()
     streams = [
-        Worker("cli", demo_path, "cli", 250, 0.25, csvs, "main"),
+        Worker("cli", demo_path, "cli", 250, 0.03, csvs, "main"),
         Worker("app", demo_path, "app", 250, 0.0),
     ]
     name = "2 x 250 (test_concurrency.py::test_two_writers_x_250_command_line_and_app)"
@@ -128,10 +128,11 @@ def test_four_writers_x_125_command_line_app_and_api(
     csvs = tmp_path / "csv"
     csvs.mkdir()
     streams = [
-        Worker("cli", demo_path, "cli", 125, 0.0, csvs, "exec"),  # `python -m cpt_tui import`
-        Worker("app", demo_path, "app", 125, 0.2),
-        Worker("api", demo_path, "apia", 125, 0.5),
-        Worker("api", demo_path, "apib", 125, 0.5),
+        # `cpt-tui import`, each in a process of its own (every 25th `python -m cpt_tui`)
+        Worker("cli", demo_path, "cli", 125, 0.1, csvs, "fork"),
+        Worker("app", demo_path, "app", 125, 0.1),
+        Worker("api", demo_path, "apia", 125, 0.15),
+        Worker("api", demo_path, "apib", 125, 0.15),
     ]
     name = "4 x 125 (test_concurrency.py::test_four_writers_x_125_command_line_app_and_api)"
     switches = writers_lose_nothing(name, demo_path, streams, workers, 125)

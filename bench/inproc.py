@@ -11,7 +11,6 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent.parent))
 
@@ -73,47 +72,26 @@ def key_latency(store: Path) -> Latency:
     """Each key of KEYS sent to the app (10,000 students, 80x24) when it is quiet; every one
     of them changes the screen."""
     from textual import events
-    from textual.screen import Screen
 
     from cpt_tui.app import create_app
-
-    frames: list[tuple[float, bool]] = []
-    """When each frame was written, and whether it drew only scrollbars."""
-    only_scrollbars = False
-    tick = Screen._on_timer_update
-
-    def on_tick(screen: Screen[Any]) -> None:
-        nonlocal only_scrollbars
-        dirty = {type(w).__name__ for w in screen._dirty_widgets}
-        only_scrollbars = dirty <= {"ScrollBar", "ScrollBarCorner"} and not (
-            screen._layout_required or screen._repaint_required
-        )
-        tick(screen)
+    from cpt_tui.compat import FrameClock
 
     async def run() -> Latency:
         app = create_app(Store(store))
-        display = app._display
-
-        def stamped(*args: Any) -> None:
-            display(*args)
-            frames.append((time.perf_counter(), only_scrollbars))
-
-        app._display = stamped  # type: ignore[method-assign]
-        Screen._on_timer_update = on_tick  # type: ignore[method-assign]
         handled, settled = [], []
-        async with app.run_test(size=(80, 24)):
-            await quiet(0.2)  # open, its screens built and every standing worked out
-            for key in KEYS:
-                frames.clear()
-                start = time.perf_counter()
-                app._driver.send_message(events.Key(key, key if len(key) == 1 else None))  # type: ignore[union-attr]
-                await quiet()
-                effect = [at for at, scrollbars in frames if not scrollbars]
-                if not effect:
-                    raise RuntimeError(f"the key {key!r} changed nothing on screen")
-                handled.append((effect[-1] - start) * 1000)
-                settled.append((frames[-1][0] - start) * 1000)
-        Screen._on_timer_update = tick  # type: ignore[method-assign]
+        with FrameClock(app) as frames:  # before the app runs: its screens' timers see it
+            async with app.run_test(size=(80, 24)):
+                await quiet(0.2)  # open, its screens built and every standing worked out
+                for key in KEYS:
+                    frames.clear()
+                    start = time.perf_counter()
+                    app.post_message(events.Key(key, key if len(key) == 1 else None))
+                    await quiet()
+                    effect = [at for at, scrollbars in frames if not scrollbars]
+                    if not effect:
+                        raise RuntimeError(f"the key {key!r} changed nothing on screen")
+                    handled.append((effect[-1] - start) * 1000)
+                    settled.append((frames[-1][0] - start) * 1000)
         return Latency(handled, settled)
 
     return asyncio.run(run())
@@ -151,13 +129,13 @@ def stall(store: Path) -> list[float]:
         app = create_app(cpt)
         async with app.run_test(size=(80, 24)):
             await quiet(0.3)
-            app._driver.send_message(events.Key("2", "2"))  # type: ignore[union-attr]
+            app.post_message(events.Key("2", "2"))
             await quiet(0.3)
             watcher = asyncio.create_task(watch_loop())
             for _ in range(CHANGES):
                 changed = app.roster
                 longest, watching = 0.0, True
-                app._driver.send_message(events.Key("p", "p"))  # type: ignore[union-attr]
+                app.post_message(events.Key("p", "p"))
                 while app.roster is changed:  # until the change is saved and applied
                     await asyncio.sleep(0.005)
                 await quiet(0.1)

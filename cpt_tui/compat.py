@@ -18,6 +18,8 @@ Textual to the minor versions those tests passed on.
   is an `lru_cache` on a method, so its 1,024 entries keep as many widgets' style caches (and
   every line they drew) alive after the widgets are gone: memory grew for a few hundred
   dialogs opened and closed. Here the same colours are cached without the instance.
+- Probes (the tests and `bench/`): the notifications held, the text on the terminal, and
+  when each frame is written; Textual keeps each under a private name.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import time
 from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
@@ -33,6 +36,7 @@ from textual._styles_cache import StylesCache
 from textual.app import App
 from textual.color import Color
 from textual.message_pump import MessagePump
+from textual.notifications import Notification
 from textual.screen import Screen
 from textual.style import Style
 
@@ -149,3 +153,53 @@ def release_closed_widgets() -> None:
             "see cpt_tui/compat.py (release_closed_widgets)"
         )
     StylesCache.get_inner_outer = _get_inner_outer  # type: ignore[method-assign,assignment]
+
+
+# -- probes: what the tests and the bench read of a running app ------------------------------
+
+
+def notices(app: App[Any]) -> list[Notification]:
+    """The notifications the app holds now (shown, or about to be), oldest first: Textual
+    has no public list of them."""
+    return list(app._notifications)
+
+
+def screen_lines(app: App[Any]) -> list[str]:
+    """What the terminal shows now, one plain string per line (the app's last composed
+    frame of its current screen)."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+class FrameClock:
+    """While in use (`with FrameClock(app) as frames:`), when each frame the app writes to
+    its terminal was written (`perf_counter`), and whether it drew scrollbars only (a frame
+    that shows nothing new): for the bench's key latencies. Entered before the app runs: a
+    screen's refresh timer holds the method it was made with."""
+
+    def __init__(self, app: App[Any]) -> None:
+        self.app = app
+        self.frames: list[tuple[float, bool]] = []
+        self._only_scrollbars = False
+
+    def __enter__(self) -> list[tuple[float, bool]]:
+        display, tick = self.app._display, Screen._on_timer_update
+
+        def on_tick(screen: Screen[Any]) -> None:
+            dirty = {type(w).__name__ for w in screen._dirty_widgets}
+            self._only_scrollbars = dirty <= {"ScrollBar", "ScrollBarCorner"} and not (
+                screen._layout_required or screen._repaint_required
+            )
+            tick(screen)
+
+        def stamped(*args: Any) -> None:
+            display(*args)
+            self.frames.append((time.perf_counter(), self._only_scrollbars))
+
+        self._tick = tick
+        self.app._display = stamped  # type: ignore[method-assign,assignment]
+        Screen._on_timer_update = on_tick  # type: ignore[method-assign,assignment]
+        return self.frames
+
+    def __exit__(self, *exc: object) -> None:
+        del self.app._display  # the class's method again
+        Screen._on_timer_update = self._tick  # type: ignore[method-assign]

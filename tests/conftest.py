@@ -16,6 +16,7 @@ from textual.pilot import Pilot
 
 from cpt_tui.app import CptApp, create_app
 from cpt_tui.cli import DEMO_FILE, fixtures_dir
+from cpt_tui.compat import notices, screen_lines
 from cpt_tui.core.models import StudentForm
 from cpt_tui.store import Store
 from cpt_tui.widgets.virtual_table import VirtualTable
@@ -143,7 +144,7 @@ async def type_text(pilot: Pilot[None], text: str) -> None:
 
 def said(app: CptApp) -> str:
     """The notice the instructor was last given (one shows at a time)."""
-    return " ".join(str(n.message) for n in app._notifications)
+    return " ".join(str(n.message) for n in notices(app))
 
 
 def table_keys(table: VirtualTable) -> list[str]:
@@ -152,5 +153,4 @@ def table_keys(table: VirtualTable) -> list[str]:
 
 def screen_text(app: CptApp) -> str:
     """What a person sees on the terminal now, as plain text lines."""
-    strips = app.screen._compositor.render_strips()
-    return "\n".join(strip.text.rstrip() for strip in strips)
+    return "\n".join(line.rstrip() for line in screen_lines(app))

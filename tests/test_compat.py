@@ -12,10 +12,10 @@ import pytest
 import textual
 from textual.app import App
 from textual.message_pump import MessagePump
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 
 from cpt_tui.app import CptApp
-from cpt_tui.compat import wait_until_mounted
+from cpt_tui.compat import FrameClock, notices, screen_lines, wait_until_mounted
 
 from .conftest import settle
 
@@ -150,3 +150,25 @@ def test_closed_widgets_are_freed_with_what_they_drew(app: CptApp) -> None:
     gc.collect()
     assert gone() is None, "a StylesCache outlived its widget: see compat.release_closed_widgets"
     assert expected[1].background == Color(1, 2, 3)
+
+
+async def test_the_probes_read_notices_the_terminal_and_frames(app: CptApp) -> None:
+    """The tests' and the bench's probes (compat.notices, screen_lines, FrameClock) read what
+    Textual keeps privately: the notice just given, the text on screen, and frames stamped
+    for keys that change the screen, a mode's screen shown again too; put away, the clock
+    leaves Textual as it was."""
+    tick = Screen._on_timer_update
+    with FrameClock(app) as frames:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            app.notify("Probe notice")
+            await settle(pilot)
+            assert [str(n.message) for n in notices(app)] == ["Probe notice"]
+            lines = screen_lines(app)
+            assert len(lines) == 24 and any("E2001" in line for line in lines)
+            for key in "21":
+                frames.clear()
+                await pilot.press(key)
+                await settle(pilot)
+                assert any(not scrollbars for _, scrollbars in frames), key
+    assert Screen._on_timer_update is tick and "_display" not in vars(app)  # put away

@@ -7,7 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.pilot import Pilot
-from textual.widgets._toast import Toast
 
 from cpt_tui.app import CptApp, create_app
 from cpt_tui.core.models import StudentForm
@@ -36,7 +35,7 @@ async def notices(pilot: Pilot[None]) -> str:
     """The notifications showing, as drawn; checked as the screen is."""
     await pilot.pause()  # toasts are mounted after the notice is posted
     app = pilot.app
-    text = "\n".join(str(toast.render()) for toast in app.screen.query(Toast))
+    text = "\n".join(str(toast.render()) for toast in app.screen.query("Toast"))
     for bad in CONTROLS:
         assert bad not in text
     return text

@@ -7,6 +7,7 @@ from pathlib import Path
 from textual.widgets import Input
 
 from cpt_tui.app import CptApp
+from cpt_tui.compat import notices
 from cpt_tui.core.models import StudentForm
 from cpt_tui.screens.dialogs import ConfirmScreen, ExportScreen, HelpScreen, ImportScreen
 from cpt_tui.screens.roster import RosterScreen
@@ -122,7 +123,7 @@ async def test_undo_with_nothing_to_undo_says_so(app: CptApp) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("u")
         await settle(pilot)
-        assert "Nothing to undo" in " ".join(str(n.message) for n in app._notifications)
+        assert "Nothing to undo" in " ".join(str(n.message) for n in notices(app))
 
 
 async def test_filter_as_you_type_keep_with_enter_clear_with_escape(app: CptApp) -> None:
@@ -228,7 +229,7 @@ async def test_export_dialog_writes_and_asks_before_overwriting(
         await pilot.press("enter", "y")
         await settle(pilot)
         assert target.read_text(encoding="utf-8-sig").startswith("student_id")
-        assert any(str(target) in str(n.message) for n in app._notifications)
+        assert any(str(target) in str(n.message) for n in notices(app))
 
 
 async def test_export_dialog_refuses_a_missing_folder(app: CptApp, tmp_path: Path) -> None:
@@ -344,7 +345,7 @@ async def test_an_out_of_date_form_is_refused_and_shows_the_newer_values(app: Cp
         await settle(pilot)
         assert stored(app).roster.by_id["E2001"].last_name == "Reed"
         assert stored(app).roster.by_id["E2001"].section == "Night"
-        messages = " ".join(str(n.message) for n in app._notifications)
+        messages = " ".join(str(n.message) for n in notices(app))
         assert "changed by someone else" in messages and "section Night" in messages
 
 

@@ -20,16 +20,13 @@ KEYS = {"tab", "enter", "escape", "up", "down", "left", "right", "backspace"}
 
 async def burst(pilot: Pilot[None], *keys: str) -> None:
     """Send every key at once, as one read from the terminal delivers them, then wait."""
-    driver = pilot.app._driver
-    assert driver is not None
     for key in keys:
         for char in [key] if key in KEYS else key:
             name = NAMES.get(char, char)
             event = events.Key(
                 name, char if len(char) == 1 else {"tab": "\t", "enter": "\r"}.get(char)
             )
-            event.set_sender(pilot.app)
-            driver.send_message(event)
+            pilot.app.post_message(event)
     await settle(pilot)
     await pilot.pause(0.2)
     await settle(pilot)

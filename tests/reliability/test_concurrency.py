@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from cpt_tui.app import create_app
+from cpt_tui.compat import notices
 from cpt_tui.core.models import StudentForm
 from cpt_tui.screens.progress import ProgressScreen
 from cpt_tui.storage import WriteFailed
@@ -301,7 +302,7 @@ async def test_the_app_keeps_working_while_another_process_holds_the_lock(
         await settle(pilot)
         await pilot.press("p")
         await settle(pilot)
-        messages = " ".join(str(n.message) for n in app._notifications)
+        messages = " ".join(str(n.message) for n in notices(app))
         assert "held the store's lock" in messages
         assert demo_path.read_bytes() == before
         holder.kill()

@@ -17,6 +17,7 @@ import pytest
 from cpt_tui.app import create_app
 from cpt_tui.backups import backups_dir
 from cpt_tui.cli import main
+from cpt_tui.compat import notices
 from cpt_tui.screens.dialogs import ExportScreen
 from cpt_tui.screens.progress import ProgressScreen
 from cpt_tui.storage import WriteFailed, write_new_file
@@ -234,7 +235,7 @@ async def test_the_app_says_a_save_failed_and_keeps_working(
         with failing(monkeypatch, "write", errno.ENOSPC):
             await pilot.press("p")
             await settle(pilot)
-        errors = [str(n.message) for n in app._notifications if n.severity == "error"]
+        errors = [str(n.message) for n in notices(app) if n.severity == "error"]
         assert any("disk is full" in m and "Nothing was changed" in m for m in errors), errors
         assert demo_path.read_bytes() == before
         assert isinstance(app.screen, ProgressScreen)
@@ -249,7 +250,7 @@ async def test_the_app_says_a_save_failed_and_keeps_working(
         await type_text(pilot, str(tmp_path / "term.csv"))
         await pilot.press("enter")
         await settle(pilot)
-        errors = [str(n.message) for n in app._notifications if n.severity == "error"]
+        errors = [str(n.message) for n in notices(app) if n.severity == "error"]
         assert any("read-only" in m for m in errors), errors
         monkeypatch.undo()
 

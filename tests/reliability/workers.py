@@ -188,6 +188,7 @@ def app_writer(path: str, name: str, count: int, pace: float) -> None:
     from textual.keys import key_to_character
 
     from cpt_tui.app import create_app
+    from cpt_tui.compat import notices
     from cpt_tui.screens.progress import ProgressScreen
     from cpt_tui.store import Store
 
@@ -230,7 +231,7 @@ def app_writer(path: str, name: str, count: int, pace: float) -> None:
                 if not isinstance(app.screen, ProgressScreen):
                     say("E", "dialog still open:", type(app.screen).__name__)
                     await press(pilot, "escape")
-            errors = [str(n.message) for n in app._notifications if n.severity == "error"]
+            errors = [str(n.message) for n in notices(app) if n.severity == "error"]
             for error in errors:
                 say("E", "notified:", error.replace("\n", " "))
 

@@ -23,8 +23,9 @@ from .exporting import ExportingApp
 from .hangup import HangupWatch
 from .messages import Saved
 from .screens.base import CptScreen
+from .screens.csv_dialogs import ImportScreen
 from .screens.diagnostics import DiagnosticsScreen
-from .screens.dialogs import MIN_SIZE, HelpScreen, ImportScreen, TooSmallScreen
+from .screens.dialogs import MIN_SIZE, HelpScreen, TooSmallScreen
 from .screens.fees import FeesScreen
 from .screens.progress import ProgressScreen
 from .screens.roster import RosterScreen

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from .core.csvio import attempts_rows, default_export_name, roster_rows, write_csv
 from .messages import Saved
-from .screens.dialogs import ConfirmScreen, ExportScreen
+from .screens.csv_dialogs import ExportScreen
+from .screens.dialogs import ConfirmScreen
 from .sync import StoreSyncApp
 
 

@@ -14,8 +14,9 @@ from textual.pilot import Pilot
 
 from cpt_tui.app import CptApp
 from cpt_tui.cli import fixtures_dir
+from cpt_tui.screens.csv_dialogs import ImportScreen
 from cpt_tui.screens.detail import StudentDetailScreen
-from cpt_tui.screens.dialogs import ConfirmScreen, ImportScreen
+from cpt_tui.screens.dialogs import ConfirmScreen
 from cpt_tui.screens.progress import ProgressScreen
 from cpt_tui.store import Store
 

@@ -11,7 +11,7 @@ from textual.widgets import Input
 
 from cpt_tui.app import CptApp, create_app
 from cpt_tui.cli import dated_demo, dated_samples
-from cpt_tui.screens.dialogs import ImportScreen
+from cpt_tui.screens.csv_dialogs import ImportScreen
 from cpt_tui.screens.fees import FeesScreen
 from cpt_tui.screens.record import RecordScreen
 from cpt_tui.store import Store

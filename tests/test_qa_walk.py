@@ -15,8 +15,9 @@ from textual.widgets import DataTable
 from cpt_tui.app import CptApp
 from cpt_tui.cli import main
 from cpt_tui.report import print_report
+from cpt_tui.screens.csv_dialogs import ExportScreen
 from cpt_tui.screens.detail import StudentDetailScreen
-from cpt_tui.screens.dialogs import ConfirmScreen, ExportScreen, HelpScreen
+from cpt_tui.screens.dialogs import ConfirmScreen, HelpScreen
 from cpt_tui.screens.testday import TestDayScreen
 from cpt_tui.store import Store
 

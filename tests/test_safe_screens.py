@@ -10,8 +10,9 @@ from textual.pilot import Pilot
 
 from cpt_tui.app import CptApp, create_app
 from cpt_tui.core.models import StudentForm
+from cpt_tui.screens.csv_dialogs import ImportScreen
 from cpt_tui.screens.detail import StudentDetailScreen
-from cpt_tui.screens.dialogs import ConfirmScreen, ImportScreen
+from cpt_tui.screens.dialogs import ConfirmScreen
 from cpt_tui.screens.progress import ProgressScreen
 from cpt_tui.screens.record import RecordScreen
 from cpt_tui.screens.roster import RosterScreen

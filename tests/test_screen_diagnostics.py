@@ -7,10 +7,11 @@ from pathlib import Path
 from cpt_tui.app import CptApp
 from cpt_tui.core.diagnostics import module_diagnostics
 from cpt_tui.core.models import Module, Student
+from cpt_tui.screens.csv_dialogs import ImportScreen
 from cpt_tui.screens.detail import DiagnosticsSaved, StudentDetailScreen
 from cpt_tui.screens.diagnostics import DiagnosticsScreen
 from cpt_tui.screens.diagnostics_form import DiagnosticsForm
-from cpt_tui.screens.dialogs import HelpScreen, ImportScreen
+from cpt_tui.screens.dialogs import HelpScreen
 from cpt_tui.store import Store
 from cpt_tui.widgets.virtual_table import VirtualTable
 

@@ -9,7 +9,8 @@ from textual.widgets import Input
 from cpt_tui.app import CptApp
 from cpt_tui.compat import notices
 from cpt_tui.core.models import StudentForm
-from cpt_tui.screens.dialogs import ConfirmScreen, ExportScreen, HelpScreen, ImportScreen
+from cpt_tui.screens.csv_dialogs import ExportScreen, ImportScreen
+from cpt_tui.screens.dialogs import ConfirmScreen, HelpScreen
 from cpt_tui.screens.roster import RosterScreen
 from cpt_tui.screens.student_form import StudentFormScreen
 from cpt_tui.store import Store

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -36,9 +35,6 @@ from .credentials import (
 )
 from .diagnostics_form import DiagnosticsForm
 from .dialogs import ConfirmScreen, HelpScreen
-
-if TYPE_CHECKING:
-    pass
 
 
 def next_sittings(st: Standing, today: date, policies: Sequence[RetakePolicy]) -> str:

@@ -27,7 +27,8 @@ from ..widgets.safe_input import SafeInput
 from ..widgets.virtual_table import Column as TableColumn
 from ..widgets.virtual_table import VirtualTable
 from .base import SortedScreen
-from .dialogs import ConfirmScreen, ExportScreen
+from .csv_dialogs import ExportScreen
+from .dialogs import ConfirmScreen
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from cpt_tui.app import create_app
 from cpt_tui.backups import backups_dir
 from cpt_tui.cli import main
 from cpt_tui.compat import notices
-from cpt_tui.screens.dialogs import ExportScreen
+from cpt_tui.screens.csv_dialogs import ExportScreen
 from cpt_tui.screens.progress import ProgressScreen
 from cpt_tui.storage import WriteFailed, write_new_file
 from cpt_tui.store import Store

@@ -10,7 +10,12 @@ import pytest
 from pydantic import ValidationError
 
 from cpt_tui.core import catalog
-from cpt_tui.core.credentials import credentials_of, find_credential, noted, unverified
+from cpt_tui.core.credentials import (
+    credentials_of,
+    find_credential,
+    noted,
+    verification_queue,
+)
 from cpt_tui.core.fees import student_fees
 from cpt_tui.core.models import (
     Attempt,
@@ -254,7 +259,9 @@ def test_the_verification_queue_is_what_is_earned_and_not_verified() -> None:
     student = noted(
         holder(), "cpt", "", D("2024-03-01"), "ms.k", earned_on=CERTIFIED, today=D("2024-03-02")
     )
-    queue = unverified([standing(student, ATTEMPTS)])
+    queue = verification_queue([standing(student, ATTEMPTS)])
+    everything = verification_queue([standing(student, ATTEMPTS)], verified_too=True)
+    assert [c.key for c in everything] == [*(c.key for c in queue), "cpt"]
     assert [c.key for c in queue] == ["safety", "quality", "production", "maintenance"]
     assert student.credentials["cpt"].verified_by == "ms.k"
 

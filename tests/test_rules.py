@@ -10,6 +10,7 @@ import pytest
 from pydantic import ValidationError
 
 from cpt_tui.core import catalog
+from cpt_tui.core.credentials import credentials_of
 from cpt_tui.core.labels import cell, cpt
 from cpt_tui.core.models import Attempt, Student, one_decimal
 from cpt_tui.core.parse import explain, parse_date, parse_score
@@ -87,12 +88,12 @@ def test_cpt_is_dated_by_the_last_core_pass_and_green_is_never_needed() -> None:
     assert st.cpt_certified_on == date(2026, 4, 2)
     assert st.cpt_expires_on == date(2031, 4, 2)
     assert not st.modules["green"].passed
-    assert [name for name, _ in st.certificates] == [
-        "Safety",
-        "Quality Practices and Measurement",
-        "Manufacturing Processes and Production",
-        "Maintenance Awareness",
-        "CPT 4.0",
+    assert [c.key for c in credentials_of(st)] == [
+        "safety",
+        "quality",
+        "production",
+        "maintenance",
+        "cpt",
     ]
 
 

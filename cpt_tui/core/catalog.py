@@ -156,7 +156,6 @@ DEFAULT_RETAKE_POLICY = RetakePolicy(
 a readiness margin of 5 points; a school may edit both (each change applies from then on)."""
 
 MODULE_KEYS: tuple[str, ...] = tuple(m.key for m in MODULES)
-CORE_MODULES: tuple[Module, ...] = tuple(m for m in MODULES if m.required)
 _BY_KEY = {m.key: m for m in MODULES}
 
 

@@ -97,10 +97,13 @@ def credentials_of(st: Standing) -> list[Credential]:
     return earned
 
 
-def unverified(standings: Iterable[Standing]) -> list[Credential]:
+def verification_queue(
+    standings: Iterable[Standing], *, verified_too: bool = False
+) -> list[Credential]:
     """The verification queue: credentials earned and not yet checked against MSSC's
-    records, in the order given (the CPT after each student's module certificates)."""
-    return [c for st in standings for c in credentials_of(st) if not c.verified]
+    records (`verified_too`: the checked ones as well), in the order given (the CPT after
+    each student's module certificates)."""
+    return [c for st in standings for c in credentials_of(st) if verified_too or not c.verified]
 
 
 def noted(

@@ -42,10 +42,6 @@ class Recertification:
         return self.on > self.expires_on
 
     @property
-    def window_open(self) -> bool:
-        return self.opens_on <= self.on <= self.expires_on
-
-    @property
     def points_short(self) -> int:
         return max(RECERTIFICATION_POINTS - self.points, 0)
 

@@ -48,13 +48,6 @@ class Eligibility:
     def eligible(self) -> bool:
         return self.eligible_from is None or self.on >= self.eligible_from
 
-    @property
-    def waiting_days(self) -> int:
-        """Days still to wait (0 when eligible)."""
-        if self.eligible_from is None:
-            return 0
-        return max(0, (self.eligible_from - self.on).days)
-
 
 def assessments_until(ms: ModuleStanding, on: date) -> tuple[Attempt, ...]:
     """The module's assessments on or before `on` (a later one is ignored), oldest first."""

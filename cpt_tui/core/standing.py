@@ -105,14 +105,6 @@ class Standing:
         return cpt_expiry(self.cpt_certified_on, self.student.renewals)
 
     @property
-    def certificates(self) -> list[tuple[str, date]]:
-        """Every credential earned: one per module passed, and the full CPT."""
-        earned = [(s.module.name, s.passed_on) for s in self.modules.values() if s.passed_on]
-        if self.cpt_certified_on:
-            earned.append(("CPT 4.0", self.cpt_certified_on))
-        return earned
-
-    @property
     def attempts(self) -> int:
         return sum(len(s.attempts) for s in self.modules.values())
 

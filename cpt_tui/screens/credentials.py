@@ -16,7 +16,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Input, Label, Static
 
 from ..core.catalog import CPT_CREDENTIAL, POINTS_CATEGORIES, RECERTIFICATION_POINTS
-from ..core.credentials import Credential, credentials_of
+from ..core.credentials import Credential, credentials_of, verification_queue
 from ..core.models import MAX_ENTRY_POINTS, CredentialNote, PointsEntry, Student
 from ..core.parse import explain, parse_date, parse_whole
 from ..core.recert import find_category, recertification
@@ -287,17 +287,17 @@ class VerificationQueueScreen(ModalScreen[None]):
         needle = self.query_one("#queue-filter", Input).value.strip().casefold()
         students = roster.visible(show_dropped=self.cpt.show_dropped)
         students.sort(key=lambda s: (s.last_name.casefold(), s.first_name.casefold()))
+        queue = verification_queue(
+            (roster.standings[s.student_id] for s in students), verified_too=self.show_all
+        )
+        total = len(queue)
         found: dict[str, Credential] = {}
-        total = 0
-        for student in students:
-            for c in credentials_of(roster.standings[student.student_id]):
-                if c.verified and not self.show_all:
-                    continue
-                total += 1
-                haystack = f"{student.student_id} {student.full_name} {student.section} {c.key}"
-                if needle and needle not in haystack.casefold():
-                    continue
-                found[f"{student.student_id}\t{c.key}"] = c
+        for c in queue:
+            s = c.student
+            haystack = f"{s.student_id} {s.full_name} {s.section} {c.key}"
+            if needle and needle not in haystack.casefold():
+                continue
+            found[f"{s.student_id}\t{c.key}"] = c
         self.shown = found
         what = "credentials" if self.show_all else "credentials to verify"
         count = f"{len(found)} of {total}" if needle else f"{len(found)}"

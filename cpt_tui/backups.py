@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .errors import WriteFailed
-from .files import STORE_LIMIT, follow_store, is_symlink, read_regular_file, share
+from .files import STORE_LIMIT, follow_store, is_symlink, read_regular_file, write_durably
 
 BACKUPS_KEPT = 10
 BACKUP_EVERY_SECONDS = 600
@@ -108,11 +108,7 @@ def _copy_to(store: Path, name: str, dir_fd: int, mode: int, group: int) -> None
     raw = read_regular_file(store, STORE_LIMIT, "a store")
     fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600, dir_fd=dir_fd)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            share(handle.fileno(), mode, group)
-            handle.write(raw)
-            handle.flush()
-            os.fsync(handle.fileno())
+        write_durably(fd, raw, mode, group)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(name, dir_fd=dir_fd)

@@ -146,6 +146,16 @@ def follow_store(fd: int, mode: int, group: int) -> None:
             os.fchmod(fd, mode)
 
 
+def write_durably(fd: int, data: bytes, mode: int, group: int) -> None:
+    """Fill a file just made (its descriptor, which is closed after): shared as `share`
+    says before its first byte, and on the disk before this returns."""
+    with os.fdopen(fd, "wb") as handle:
+        share(handle.fileno(), mode, group)
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
 def write_new_file(
     path: Path, text: str, *, overwrite: bool, mode: int = 0o600, group: int = -1
 ) -> None:
@@ -163,11 +173,7 @@ def write_new_file(
     tmp = ""
     try:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            share(handle.fileno(), mode, group)
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
+        write_durably(fd, payload, mode, group)
         if overwrite:
             os.replace(tmp, path)
         else:

@@ -27,7 +27,7 @@ from .files import (
     read_csv_file,
     read_regular_file,
     reason,
-    share,
+    write_durably,
     write_new_file,
 )
 
@@ -83,9 +83,6 @@ class AtomicJSONStorage(Storage):
             return self.path.stat().st_gid
         except FileNotFoundError:
             return -1
-
-    def _secure(self, fd: int) -> None:
-        share(fd, self.file_mode(), self.group())
 
     def ensure_folder(self) -> None:
         make_private_folders(self.path.parent)
@@ -231,11 +228,7 @@ class AtomicJSONStorage(Storage):
             fd, tmp = tempfile.mkstemp(
                 dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp"
             )
-            with os.fdopen(fd, "wb") as handle:
-                self._secure(handle.fileno())
-                handle.write(payload)
-                handle.flush()
-                os.fsync(handle.fileno())
+            write_durably(fd, payload, self.file_mode(), self.group())
             keep_backup(self.path, self.file_mode(), self.group(), always=upgrading)
             os.replace(tmp, self.path)
             tmp = None

@@ -162,6 +162,7 @@ async def test_one_filter_shown_on_every_screen_and_cleared_from_any(app: CptApp
         await settle(pilot)
         bar = app.screen.query_one(FilterBar)
         assert bar.display and bar.value == "osei" and "1 of 24" in screen_text(app)
+        assert "0/1 passed, 1 attempt\n" in screen_text(app)  # Quality: one attempt, said so
         await pilot.press("slash", "escape", "1")
         await settle(pilot)
         bar = app.screen.query_one(FilterBar)

@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from ..core.class_figures import ClassSummary
+from ..core.labels import plural
 
 BAR_WIDTH = 20
 
@@ -40,7 +41,7 @@ class ModuleSummaryBar(Static):
         for s in summary.modules:
             name = s.module.short + ("" if s.module.required else " opt.")
             rate = f"{s.pass_rate:4.0%}" if s.attempted else "   -"
-            detail = f"{s.passed}/{s.attempted} passed, {s.attempts} attempts"
+            detail = f"{s.passed}/{s.attempted} passed, {plural(s.attempts, 'attempt')}"
             grid.add_row(name, bar(s.pass_rate), rate, detail)
         cpt = Text.assemble(
             (f"{summary.certified}", "bold"),

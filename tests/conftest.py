@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import shutil
 import unicodedata
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +18,10 @@ from textual.keys import KEY_NAME_REPLACEMENTS, REPLACED_KEYS, key_to_character
 from textual.pilot import Pilot
 
 from cpt_tui.app import CptApp, create_app
-from cpt_tui.cli import DEMO_FILE, fixtures_dir
+from cpt_tui.cli import DEMO_FILE, fixtures_dir, main
 from cpt_tui.compat import notices, screen_lines
-from cpt_tui.core.models import StudentForm
+from cpt_tui.core import catalog
+from cpt_tui.core.models import Attempt, StudentForm
 from cpt_tui.store import Store
 from cpt_tui.widgets.virtual_table import VirtualTable
 
@@ -140,6 +144,38 @@ async def type_text(pilot: Pilot[None], text: str) -> None:
     """Type text key by key, as an instructor does: a key for each character, handed over
     one at a time by the app's type-ahead however fast they come (see press_at_once)."""
     await press_at_once(pilot, *map(key_of, text))
+
+
+def run_cli(db: Path, *args: str) -> int:
+    """The command line in this process, over the store at `db`: its exit code."""
+    return main(["--db", str(db), *args])
+
+
+def csv_rows(text: str) -> list[list[str]]:
+    """A CSV's rows, its byte-order mark dropped."""
+    return list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
+
+
+def attempt_of(
+    module: str,
+    taken: str,
+    correct: int | None = None,
+    percent: str | None = None,
+    recorded: datetime = datetime(2026, 1, 1),
+    sid: str = "S1",
+) -> Attempt:
+    """An assessment of `module` taken on `taken` (ISO), by correct answers or percent."""
+    return Attempt(
+        attempt_id=f"{sid}{module}{taken}{recorded:%j%H%M}{correct}{percent}",
+        student_id=sid,
+        module=module,
+        taken_on=date.fromisoformat(taken),
+        correct=correct,
+        questions=catalog.module(module).questions if correct is not None else None,
+        percent=Decimal(percent) if percent is not None else None,
+        fee=Decimal("22.00"),
+        recorded_at=recorded,
+    )
 
 
 def said(app: CptApp) -> str:

@@ -11,35 +11,15 @@ from decimal import Decimal
 import pytest
 
 from cpt_tui.core.catalog import DEFAULT_FEES, MODULES
-from cpt_tui.core.csv_imports import plan_attempts_import, plan_roster_import
+from cpt_tui.core.csv_imports import plan_roster_import
 from cpt_tui.core.fees import CohortPlan, plan_cost, planned_modules
 from cpt_tui.core.models import Student
 from cpt_tui.core.roster import Roster
 from cpt_tui.core.standing import standing
 from cpt_tui.store import Store
 
-from .conftest import NOW, attempt_of
-
-ROSTER_HEAD = "student_id,first_name,last_name,section\r\n"
-ATTEMPTS_HEAD = "student_id,module,date,correct,percent\r\n"
-
-
-def counter_ids() -> object:
-    count = iter(range(1_000_000))
-    return lambda: f"new{next(count)}"
-
-
-def plan_attempts(store: Store, text: str) -> object:
-    roster = store.roster
-    return plan_attempts_import(
-        text.encode(),
-        roster,
-        roster.fees,
-        NOW.date(),
-        NOW,
-        counter_ids(),  # type: ignore[arg-type]
-    )
-
+from .conftest import attempt_of
+from .test_first_week_core import ATTEMPTS_HEAD, ROSTER_HEAD, plan_attempts
 
 # ---------------------------------------------------------------- the mutation check
 

@@ -13,6 +13,7 @@ from .cli_parser import EXIT_OK
 from .core.credentials_csv import credential_report, points_rows
 from .core.csvio import write_csv
 from .core.fees import dollars
+from .core.labels import plural
 from .core.parse import parse_date
 from .core.profile import (
     GENERIC,
@@ -226,5 +227,5 @@ def run_expiring(store: Store, days: int, *, show_dropped: bool, section: str | 
             "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
         )
     renewable = sum(status.can_renew for *_, status in found)
-    print(f"{len(found)} CPT{'s' * (len(found) != 1)}; {renewable} can renew now.")
+    print(f"{plural(len(found), 'CPT')}; {renewable} can renew now.")
     return EXIT_OK

@@ -7,7 +7,9 @@ from datetime import date
 from typing import TextIO
 
 from .core.diagnostics import class_diagnostics
+from .core.labels import plural
 from .core.roster import Roster
+from .core.search import in_section
 from .core.text import printable
 
 
@@ -26,9 +28,7 @@ def print_diagnostics(
     them without breaking the columns, and the output greps and pipes cleanly.
     """
     out = out or sys.stdout
-    students = roster.visible(show_dropped=show_dropped)
-    if section is not None:
-        students = [s for s in students if s.section.casefold() == section.casefold()]
+    students = in_section(roster.visible(show_dropped=show_dropped), section)
     where = f", section {printable(section)}" if section is not None else ""
     dropped = " (dropped students included)" if show_dropped else ""
     lines = [
@@ -40,7 +40,7 @@ def print_diagnostics(
         m = found.module
         count = found.students
         heading = f"{m.name}{'' if m.required else ' (optional)'}: "
-        heading += f"{count} student{'s' * (count != 1)} with results"
+        heading += f"{plural(count, 'student')} with results"
         lines += ["", heading]
         if not count:
             continue

@@ -23,6 +23,7 @@ from .core.class_figures import class_summary, fee_totals
 from .core.fees import amounts, dollars
 from .core.models import Student
 from .core.roster import Roster
+from .core.search import in_section
 from .core.text import plain, printable
 
 STANDING_COLUMNS = ("ID", "Name", "Section", "Core", "CPT", "Green", "Fees")
@@ -53,10 +54,7 @@ def print_report(
     """Print the same standings and totals the screens show for these students; with
     `summary_only` the per-student lines are left out (modules, fees and counts only)."""
     console = console or ReportConsole()
-    in_scope = list(roster.students)  # the class (or the section), dropped students too
-    if section is not None:
-        wanted = section.strip().casefold()
-        in_scope = [s for s in in_scope if s.section.casefold() == wanted]
+    in_scope = in_section(roster.students, section)  # dropped students too
     students = [s for s in in_scope if show_dropped or not s.dropped]
     title = f"CPT class standing, {today}" + (f", section {section}" if section else "")
 

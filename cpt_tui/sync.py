@@ -23,6 +23,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 
 from .core.errors import CptError
+from .core.labels import plural
 from .core.roster import Roster
 from .core.text import printable
 from .messages import NotSaved, Saved
@@ -128,7 +129,7 @@ class StoreSyncApp(App[None]):
         count = len(roster.students) if self.opening is None else self.opening
         where = "demo copy" if self.demo else printable(self.store.path)
         checking = "" if self.opening is None else "checking "
-        self.sub_title = f"{where} · {checking}{count:,} student{'s' * (count != 1)}"
+        self.sub_title = f"{where} · {checking}{plural(count, 'student')}"
         self.run_worker(
             partial(_work_out_everyone, roster),
             name="warm-up",

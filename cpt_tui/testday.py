@@ -13,6 +13,7 @@ from .core.errors import CptError
 from .core.fees import dollars
 from .core.models import Student
 from .core.roster import Roster
+from .core.search import in_section
 from .core.testday import Candidate, DayTotals, day_totals, plan_day
 from .core.text import printable
 
@@ -37,11 +38,7 @@ def day_students(
     """The students a test day covers: active ones (dropped too on request), of one section
     if asked (compared ignoring case); NoSuchSection when no student has that section."""
     check_section(roster, section)
-    students = roster.visible(show_dropped=show_dropped)
-    if section is None:
-        return students
-    wanted = section.strip().casefold()
-    return [s for s in students if s.section.casefold() == wanted]
+    return in_section(roster.visible(show_dropped=show_dropped), section)
 
 
 def eligible_text(row: Candidate) -> str:

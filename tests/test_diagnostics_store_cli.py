@@ -246,6 +246,10 @@ def test_report_prints_each_modules_averages_weakest_first(
     # 1: (80+70)/2 = 75.0; 2: (60+61)/2 = 60.5
     assert out.index("60.5%") < out.index("75.0%")
     assert "Safety: 2 students with results" in out
+    # Spaces around and another case name the same section, as everywhere else (it was
+    # accepted, then matched no student).
+    assert main([*db, "report", "--diagnostics", "--section", " A "]) == 0
+    assert "Safety: 2 students with results" in capsys.readouterr().out
 
 
 def test_report_leaves_dropped_students_out_unless_asked(

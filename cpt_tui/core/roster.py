@@ -14,7 +14,7 @@ from .diagnostics import ReportRow, latest_reports
 from .fees import FeeLine, student_fees
 from .ids import id_key
 from .models import Attempt, FeeSchedule, Module, RetakePolicy, Student
-from .search import fold, haystack
+from .search import fold, haystack, section_key
 from .standing import Standing, standing
 
 V = TypeVar("V")
@@ -154,8 +154,8 @@ class Roster:
 
     def has_section(self, section: str) -> bool:
         """True when some student (dropped ones too) is in this section (case ignored)."""
-        wanted = section.strip().casefold()
-        return any(s.section.casefold() == wanted for s in self.students)
+        wanted = section_key(section)
+        return any(section_key(s.section) == wanted for s in self.students)
 
     def visible(self, *, show_dropped: bool = False, text: str = "") -> list[Student]:
         """Students a screen shows: dropped ones only on request, filtered on name (as

@@ -18,6 +18,7 @@ from ..core.diagnostics import (
     shortened,
     summarised,
 )
+from ..core.labels import plural
 from ..core.models import Module, Student
 from ..widgets.key_bar import KeyBar
 from ..widgets.marks import result_style
@@ -159,7 +160,7 @@ class DiagnosticsScreen(CptScreen):
         """One line: the module, and how many of the students shown have a report in it."""
         m, count = found.module, found.students
         shown = len(self._students)
-        students = f"{shown:,} student{'s' * (shown != 1)}"
+        students = plural(shown, "student")
         tail = (
             f" · {count:,} of {students} with results"
             if count

@@ -45,8 +45,8 @@ def check_nothing_lost(
 
     A toggled supplement leaves no record to look for, but each one raises the student's
     revision by one, and only the app touches that student: a lost toggle shows there.
-    Returns (changes, switches): how many changes, and how often the writer changed from
-    one audit entry to the next (how interleaved they were).
+    Returns (changes, switches, lost): how many changes, how often the writer changed from
+    one audit entry to the next (how interleaved they were), and how many were lost.
     """
     after = Store(path, clock=fixed_clock)
     after.refresh()
@@ -69,7 +69,8 @@ def check_nothing_lost(
     for sid, count in toggles.items():
         gained = after.roster.by_id[sid].revision - before.roster.by_id[sid].revision
         lost += count - gained
-    assert lost == 0, f"{lost} changes lost"
+    if lost:
+        return new_students + new_attempts + sum(toggles.values()), 0, lost
     assert len(after.roster.students) == len(before.roster.students) + new_students
     assert len(after.roster.attempts) == len(before.roster.attempts) + new_attempts
     total = new_students + new_attempts + sum(toggles.values())
@@ -77,7 +78,7 @@ def check_nothing_lost(
     assert len(entries) == len(before.audit(100_000)) + total, "an audit entry was lost"
     users = [entry.user for entry in entries[:total]]
     switches = sum(1 for a, b in zip(users, users[1:], strict=False) if a != b)
-    return total, switches
+    return total, switches, lost
 
 
 def snapshot(path: Path) -> Store:
@@ -98,14 +99,15 @@ def writers_lose_nothing(
     workers.extend(streams)
     started = time.monotonic()
     said = run_together(demo_path, streams)
-    total, switches = check_nothing_lost(demo_path, before, said, each)
+    total, switches, lost = check_nothing_lost(demo_path, before, said, each)
     record(
         name,
         changes=total,
-        lost=0,
+        lost=lost,
         writer_switches_in_the_audit_trail=switches,
         seconds=round(time.monotonic() - started, 1),
     )
+    assert lost == 0, f"{lost} changes lost"
     return switches
 
 
@@ -219,6 +221,7 @@ def test_a_lock_holder_killed_never_blocks_the_next_writer(
     demo_path: Path, holder: str, workers: list[Worker]
 ) -> None:
     waits = []
+    refused = 0
     for trial in range(LOCK_TRIALS):
         worker = Worker(holder, demo_path)
         workers.append(worker)
@@ -229,17 +232,21 @@ def test_a_lock_holder_killed_never_blocks_the_next_writer(
         worker.kill()
         killed = time.monotonic()
         nxt = Store(demo_path, clock=fixed_clock, lock_timeout=5.0)
-        with nxt.storage.lock():
-            waits.append(time.monotonic() - killed)
-        nxt.toggle_supplement("S1002", "green")  # a whole change, well inside the timeout
+        try:
+            with nxt.storage.lock():
+                waits.append(time.monotonic() - killed)
+            nxt.toggle_supplement("S1002", "green")  # a whole change, well inside the timeout
+        except WriteFailed:
+            refused += 1
         assert not temporaries(demo_path.parent)
     record(
         f"killed lock holder, {holder} (test_concurrency.py::"
         "test_a_lock_holder_killed_never_blocks_the_next_writer)",
         trials=LOCK_TRIALS,
-        next_writer_refused=0,
-        slowest_lock_wait_ms=round(max(waits) * 1000, 1),
+        next_writer_refused=refused,
+        slowest_lock_wait_ms=round(max(waits) * 1000, 1) if waits else None,
     )
+    assert refused == 0
 
 
 def test_a_lock_held_too_long_is_refused_with_a_message_never_a_hang(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from textual import events
 from textual.pilot import Pilot
 
 from cpt_tui.app import CptApp
@@ -12,21 +11,16 @@ from cpt_tui.screens.progress import ProgressScreen
 from cpt_tui.screens.roster import RosterScreen
 from cpt_tui.store import Store
 
-from .conftest import fixed_clock, settle
+from .conftest import fixed_clock, key_of, send_keys, settle
 
-NAMES = {" ": "space", "%": "percent_sign", ".": "full_stop", "-": "minus", "@": "at", "/": "slash"}
 KEYS = {"tab", "enter", "escape", "up", "down", "left", "right", "backspace"}
 
 
 async def burst(pilot: Pilot[None], *keys: str) -> None:
-    """Send every key at once, as one read from the terminal delivers them, then wait."""
-    for key in keys:
-        for char in [key] if key in KEYS else key:
-            name = NAMES.get(char, char)
-            event = events.Key(
-                name, char if len(char) == 1 else {"tab": "\t", "enter": "\r"}.get(char)
-            )
-            pilot.app.post_message(event)
+    """Send every key at once, as one read from the terminal delivers them, then wait (here
+    not on the type-ahead's own `typed_keys_handled`, which is what is tested)."""
+    names = [n for key in keys for n in ([key] if key in KEYS else map(key_of, key))]
+    send_keys(pilot.app, *names)
     await settle(pilot)
     await pilot.pause(0.2)
     await settle(pilot)

@@ -49,7 +49,7 @@ $(VENV)/.bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	touch $(VENV)/.bench
 
-bench: $(VENV)/.bench  ## cpt-tui at 10,000 and 50,000 students beside VisiData (tmux; ~15 min)
+bench: $(VENV)/.bench  ## cpt-tui at 10,000 and 50,000 students beside VisiData (tmux; ~12 min)
 	$(BIN)/python bench/run.py
 
 clean:

@@ -26,6 +26,17 @@ async def test_every_screen_shows_help_and_quit_at_80_columns(app: CptApp) -> No
             assert "q Quit" in shown, (key, shown)
 
 
+async def test_the_details_renew_and_test_days_back_fit_at_80_columns(app: CptApp) -> None:
+    """R (renew a CPT) is shown in the detail, and esc Back on Test day, not left to `?`."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("2", "enter")
+        await settle(pilot)
+        assert "R Renew" in footer(app) and "p Points" in footer(app), footer(app)
+        await pilot.press("escape", "t")
+        await settle(pilot)
+        assert "esc Back" in footer(app) and "q Quit" in footer(app), footer(app)
+
+
 async def test_the_record_dialog_shows_its_own_keys_only(app: CptApp) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("2")

@@ -102,14 +102,12 @@ class TestProgress:
         assert snap_compare(demo_app, terminal_size=SIZE, run_before=run)
 
     def test_detail_of_a_certified_student(self, snap_compare: Snap, demo_app: CptApp) -> None:
-        """Dana Kowalski's detail: CPT expiring (`!`), certificates, fees, four attempts; under
-        them each module's heading and her weakest activities from its report (percent, `!`
-        below the pass mark, number and name), weakest first."""
-
         """Dana Kowalski's detail: the CPT flagged `! RENEW`, "100 of 100 points since
-        2021-12-16 · can renew now: R", her five credentials (Cert. no. and Verified: the CPT
-        verified 2022-01-10 by demo), her attempts, and c, p and `? Help` in the footer (R is
-        named in the body; the keys that do not fit are in `?`)."""
+        2021-12-16 · can renew now: R", fees, her five credentials (Cert. no. and Verified:
+        the CPT verified 2022-01-10 by demo), her four attempts; under them the Safety
+        heading and her weakest activities from its report (percent, `!` below the pass mark,
+        number and name), weakest first; the footer shows d, a, c, p, R Renew and `? Help`
+        (u and esc, which do not fit, are in `?`)."""
         assert snap_compare(demo_app, terminal_size=SIZE, run_before=steps("2", "j", "enter"))
 
 
@@ -140,8 +138,8 @@ class TestTestDay:
         2026-11-21; the four ready rows come first (Johnson, O'Brien waiting until
         2026-11-28, Tanaka at $50.00 as he is not registered, Williams), each with its
         practice score; the totals read 3 sittings (3 students), fees $94.00, and 38 listed,
-        36 eligible, 4 ready; the footer shows d, s, S, x, then `? Help` and `q Quit` at the
-        right (esc Back, cut at 80 columns, is in `?`)."""
+        36 eligible, 4 ready; the footer shows d, s, S Reverse, x and esc Back, then `? Help`
+        and `q Quit` at the right."""
         run = steps("2", "t", "s", "s", "s", "s", "s")
         assert snap_compare(demo_app, terminal_size=SIZE, run_before=run)
 

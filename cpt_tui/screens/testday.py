@@ -90,7 +90,7 @@ class TestDayScreen(SortedScreen):
     BINDINGS = [
         Binding("d", "pick_day", "Date"),
         Binding("s", "sort", "Sort"),
-        Binding("S", "reverse", "Reverse sort", key_display="S"),
+        Binding("S", "reverse", "Reverse", key_display="S"),
         Binding("x", "export_day", "Export CSV"),
         Binding("escape", "close", "Back"),
     ]

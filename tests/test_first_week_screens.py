@@ -164,18 +164,20 @@ async def test_an_empty_store_says_a_adds_a_student_and_i_imports_until_one_is_a
     empty_store: Store,
 ) -> None:
     """A blank table gave no hint: the empty Roster says `a` adds and `i` imports (words, no
-    colour needed); Progress and Fees point to Roster; the line goes once a student is in."""
+    colour needed); Progress, Fees, Diagnostics and Test day point to Roster; the line goes
+    once a student is in."""
     app = create_app(empty_store)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         roster_hint = "No students yet: a adds a student; i imports a CSV (students or attempts)."
         assert roster_hint in screen_text(app)
-        for screen in ("2", "3"):
-            await pilot.press(screen)
+        for keys in ("2", "3", "4", "2t"):
+            await pilot.press(*keys)
             await settle(pilot)
             assert "No students yet: on Roster (1), a adds a student; i imports a CSV." in (
                 screen_text(app)
-            )
+            ), keys
+        await pilot.press("escape")
         await pilot.press("1", "a")
         await type_text(pilot, "T300")
         await pilot.press("tab")

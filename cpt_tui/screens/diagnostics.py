@@ -83,6 +83,7 @@ class DiagnosticsScreen(CptScreen):
         yield Header()
         yield self.filter_bar()
         yield Static(id="diag-modules")
+        yield self.empty_hint()
         yield Static(id="diag-summary")
         yield ActivityTable(COLUMNS, id="activities")
         yield Static(id="diag-full")

@@ -111,6 +111,7 @@ class TestDayScreen(SortedScreen):
             yield SafeInput(id="day", classes="compact")
             yield Static("", id="day-note")
         yield FieldError(id="day-error")
+        yield self.empty_hint()
         yield VirtualTable(self._columns(), fixed_columns=1, id="testday")
         yield Static("", id="day-totals")
         yield KeyBar()

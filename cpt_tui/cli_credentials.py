@@ -17,7 +17,6 @@ from .core.labels import plural
 from .core.parse import parse_date
 from .core.profile import (
     GENERIC,
-    MAX_PROFILE_BYTES,
     Profile,
     ProfileError,
     load_profile,
@@ -116,13 +115,12 @@ def profile_named(choice: str, store: Store) -> Profile:
     """A shipped profile by name, or a profile file; Refused with the line and reason."""
     shipped = shipped_profiles()
     path = shipped.get(choice) or Path(choice)
-    if choice not in shipped and not path.is_file():
-        raise Refused(f"no profile {choice!r}: give a .toml file or one of " + ", ".join(shipped))
     try:
-        size = path.stat().st_size
-        if size > MAX_PROFILE_BYTES:
-            raise Refused(f"{path}: {size:,} bytes is too large for a profile")
-        text = path.read_bytes().decode("utf-8")
+        text = Store.read_profile(path).decode("utf-8")
+    except FileNotFoundError:
+        raise Refused(
+            f"no profile {choice!r}: give a .toml file or one of " + ", ".join(shipped)
+        ) from None
     except UnicodeDecodeError:
         raise Refused(f"{path}: a profile is UTF-8 text") from None
     except OSError as exc:

@@ -23,6 +23,7 @@ from .core.models import (
     Attempt,
     Student,
 )
+from .core.profile import MAX_PROFILE_BYTES
 from .core.roster import Roster
 from .history import (
     AuditEntry,
@@ -54,6 +55,7 @@ from .storage import (
     StoreError,
     identity,
     read_csv_file,
+    read_regular_file,
 )
 from .transaction import (
     Tables,
@@ -271,6 +273,12 @@ class StoreFile:
         it cannot be read at all.
         """
         return read_csv_file(path)
+
+    @staticmethod
+    def read_profile(path: Path) -> bytes:
+        """A credentials export profile's bytes, read as a CSV is: only a regular file, of at
+        most MAX_PROFILE_BYTES (FileRefused otherwise); OSError when it cannot be read."""
+        return read_regular_file(path, MAX_PROFILE_BYTES, "a profile")
 
     # -- undo ---------------------------------------------------------------------------
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,7 @@ from cpt_tui.core.credentials_csv import credential_report
 from cpt_tui.core.profile import (
     GENERIC,
     GENERIC_COLUMNS,
+    MAX_PROFILE_BYTES,
     ProfileError,
     load_profile,
     shipped_profiles,
@@ -241,3 +244,31 @@ def test_a_broken_or_missing_profile_exits_2_and_writes_nothing(
     assert "no profile 'texas'" in capsys.readouterr().err
     assert cli(demo_path, "export", "--profile", "nm-stars", str(out)) == 2
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("make", "reason"),
+    [
+        (lambda p: p.mkdir(), "is a folder, not a file; cpt-tui reads only a regular file"),
+        (os.mkfifo, "is a pipe, not a file; cpt-tui reads only a regular file as a profile"),
+        (lambda p: p.write_bytes(b"#" * (MAX_PROFILE_BYTES + 1)), "more than a profile can be"),
+        (lambda p: p.write_bytes(b'name = "\xff"\n'), "a profile is UTF-8 text"),
+    ],
+    ids=["folder", "pipe", "too large", "not UTF-8"],
+)
+def test_a_profile_that_is_no_small_text_file_is_refused_unread(
+    demo_path: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    make: Callable[[Path], object],
+    reason: str,
+) -> None:
+    """Read as a CSV is, before any byte: a pipe never blocks the export."""
+    profile = tmp_path / "district.toml"
+    make(profile)
+    out = tmp_path / "state.csv"
+    before = demo_path.read_bytes()
+    assert cli(demo_path, "export", "--credentials", "--profile", str(profile), str(out)) == 2
+    assert reason in capsys.readouterr().err
+    assert not out.exists()
+    assert demo_path.read_bytes() == before

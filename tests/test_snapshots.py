@@ -71,7 +71,8 @@ class TestRoster:
 
     def test_help(self, snap_compare: Snap, demo_app: CptApp) -> None:
         """? lists the Roster screen's keys (enter: Edit, as e), the dialog keys, then every
-        global key (1 2 3 / v u x i ? q, ctrl+p, arrows h j k l), all inside 80x24."""
+        global key (1 2 3 4 / v u x i ? q, ctrl+p, arrows h j k l), all inside 80x24; the
+        footer shows the help's own way out, `esc Close`, at the right."""
         assert snap_compare(demo_app, terminal_size=SIZE, run_before=steps("question_mark"))
 
     def test_export_dialog(self, snap_compare: Snap, demo_app: CptApp) -> None:
@@ -106,8 +107,8 @@ class TestProgress:
         2021-12-16 · can renew now: R", fees, her five credentials (Cert. no. and Verified:
         the CPT verified 2022-01-10 by demo), her four attempts; under them the Safety
         heading and her weakest activities from its report (percent, `!` below the pass mark,
-        number and name), weakest first; the footer shows d, a, c, p, R Renew and `? Help`
-        (u and esc, which do not fit, are in `?`)."""
+        number and name), weakest first; the footer shows d Delete, a, c Cert. no., p, R Renew
+        and, at the right, `? Help  esc Close` (u is in `?`)."""
         assert snap_compare(demo_app, terminal_size=SIZE, run_before=steps("2", "j", "enter"))
 
 
@@ -138,7 +139,7 @@ class TestTestDay:
         2026-11-21; the four ready rows come first (Johnson, O'Brien waiting until
         2026-11-28, Tanaka at $50.00 as he is not registered, Williams), each with its
         practice score; the totals read 3 sittings (3 students), fees $94.00, and 38 listed,
-        36 eligible, 4 ready; the footer shows d, s, S Reverse, x and esc Back, then `? Help`
+        36 eligible, 4 ready; the footer shows d, s, S Reverse, x, then `? Help`, `esc Back`
         and `q Quit` at the right."""
         run = steps("2", "t", "s", "s", "s", "s", "s")
         assert snap_compare(demo_app, terminal_size=SIZE, run_before=run)
@@ -221,7 +222,7 @@ class TestAfterTheCourse:
 
     def test_verification_queue(self, snap_compare: Snap, demo_app: CptApp) -> None:
         """`c` on the roster: 57 credentials to verify, by last name (Chen's three first),
-        the filter line above, and c / a / esc in the footer."""
+        the filter line above, and c / a in the footer with `? Help  esc Close` at the right."""
         assert snap_compare(demo_app, terminal_size=SIZE, run_before=steps("c"))
 
 

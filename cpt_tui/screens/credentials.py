@@ -4,7 +4,7 @@ points, and the verification queue (every credential earned and not yet verified
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 from rich.text import Text
@@ -27,6 +27,7 @@ from ..widgets.field_error import FieldError
 from ..widgets.key_bar import KeyBar
 from ..widgets.safe_input import SafeInput
 from ..widgets.virtual_table import Column, VirtualTable
+from .page import PageScreen
 
 if TYPE_CHECKING:
     from ..app import CptApp
@@ -241,7 +242,7 @@ QUEUE_COLUMNS = [
 ]
 
 
-class VerificationQueueScreen(ModalScreen[None]):
+class VerificationQueueScreen(PageScreen):
     """The end-of-semester check in one pass: every credential earned and not yet verified
     against MSSC's records. `enter` (or `c`) records one and the cursor stays in place, on
     the next; `/` narrows the list; `a` shows verified ones too."""
@@ -250,18 +251,15 @@ class VerificationQueueScreen(ModalScreen[None]):
         Binding("c,enter", "record", "Record"),
         Binding("slash", "filter", "Filter", key_display="/"),
         Binding("a", "toggle_all", "All / to verify"),
-        Binding("escape,q", "close", "Close"),
+        Binding("v", "app.toggle_dropped", "Show dropped", show=False),
     ]
-    """Keys of the verification queue."""
+    """Keys of the verification queue, and a page's (PageScreen); `v` shows dropped students'
+    credentials here, as it does on the screen below."""
 
     def __init__(self) -> None:
         super().__init__()
         self.show_all = False
         self.shown: dict[str, Credential] = {}
-
-    @property
-    def cpt(self) -> CptApp:
-        return cast("CptApp", self.app)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog detail"):
@@ -280,6 +278,7 @@ class VerificationQueueScreen(ModalScreen[None]):
         # Starts narrowed as the screen below was (`/`): one section's check at a time.
         self.query_one("#queue-filter", Input).value = self.cpt.filter_text
         self.watch(self.app, "roster", self.update_view)
+        self.watch(self.app, "show_dropped", self.update_view, init=False)
         self.query_one("#queue", VirtualTable).focus()
 
     def update_view(self) -> None:

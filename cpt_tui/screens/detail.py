@@ -9,7 +9,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label, Static
 
 from ..core import labels
@@ -25,7 +24,6 @@ from ..messages import Saved
 from ..widgets.activities import activities_of
 from ..widgets.key_bar import KeyBar
 from ..widgets.marks import result_style
-from .base import OfCptApp
 from .credentials import (
     CREDENTIAL_COLUMNS,
     PointsScreen,
@@ -34,7 +32,8 @@ from .credentials import (
     show_credentials,
 )
 from .diagnostics_form import DiagnosticsForm
-from .dialogs import ConfirmScreen, HelpScreen
+from .dialogs import ConfirmScreen
+from .page import PageScreen
 
 
 def next_sittings(st: Standing, today: date, policies: Sequence[RetakePolicy]) -> str:
@@ -98,26 +97,20 @@ class CptRenewed(Saved[Student]):
         return "CPT renewed; u undoes it"
 
 
-class StudentDetailScreen(OfCptApp[None], ModalScreen[None]):
+class StudentDetailScreen(PageScreen):
     """Attempts (delete a wrong one with `d`, `u` undoes), each credential with its certificate
     number and verification (`c`), recertification points (`p`) and renewal (`R`), activities."""
 
     BINDINGS = [
-        Binding("d", "delete_attempt", "Delete attempt"),
+        Binding("d", "delete_attempt", "Delete", tooltip="Delete attempt"),
         Binding("a", "diagnostics", "Diagnostics"),
-        Binding("c", "record_credential", "Certificate no."),
+        Binding("c", "record_credential", "Cert. no.", tooltip="Certificate no."),
         Binding("p", "add_points", "Points"),
         Binding("R", "renew", "Renew", key_display="R"),
-        Binding("u", "undo", "Undo"),
-        Binding("escape,q", "close", "Close"),
         Binding("j", "move(1)", "Next attempt", show=False),
         Binding("k", "move(-1)", "Previous attempt", show=False),
-        Binding("question_mark", "help", "Help", key_display="?"),
-        Binding("1", "go('roster')", "Roster", show=False),
-        Binding("2", "go('progress')", "Progress", show=False),
-        Binding("3", "go('fees')", "Fees", show=False),
     ]
-    """Keys of the student detail (j/k move as the arrows do; 1, 2, 3 close it and switch)."""
+    """Keys of the student detail (j/k move as the arrows do), and a page's (PageScreen)."""
 
     def __init__(self, student_id: str) -> None:
         super().__init__()
@@ -315,12 +308,6 @@ class StudentDetailScreen(OfCptApp[None], ModalScreen[None]):
 
         self.app.push_screen(ConfirmScreen(question, yes="Renew"), confirmed)
 
-    def action_undo(self) -> None:
-        self.cpt.action_undo()
-
-    def action_close(self) -> None:
-        self.dismiss(None)
-
     def action_move(self, rows: int) -> None:
         """j and k: the attempt below or above, as the arrows (`d` deletes that one)."""
         table = self.query_one("#attempts", DataTable)
@@ -328,11 +315,3 @@ class StudentDetailScreen(OfCptApp[None], ModalScreen[None]):
             table.action_cursor_down()
         else:
             table.action_cursor_up()
-
-    def action_help(self) -> None:
-        self.app.push_screen(HelpScreen(self, self.cpt.BINDINGS))
-
-    def action_go(self, mode: str) -> None:
-        """1, 2, 3: close the detail and show that screen, as they do everywhere else."""
-        self.dismiss(None)
-        self.app.call_later(self.app.run_action, f"switch_mode({mode!r})")

@@ -123,9 +123,10 @@ def screen_name(screen: Screen[Any]) -> str:
 
 
 def _keys(bindings: Sequence[BindingType]) -> list[tuple[str, str]]:
-    """(keys, what they do) for every binding that has a description."""
+    """(keys, what they do) for every binding that has a description; its tooltip, where it
+    has one, says it in full (the footer's word is cut short to fit 80 columns)."""
     return [
-        (b.key_display or b.key.replace(",", " "), b.description)
+        (b.key_display or b.key.replace(",", " "), b.tooltip or b.description)
         for b in bindings
         if isinstance(b, Binding) and b.description
     ]

@@ -12,7 +12,7 @@ from textual.widgets import Input, TextArea
 Key = tuple[str, str, bool]
 """How a key is shown, what it does, and whether it can be used now."""
 
-PINNED = ("help", "quit")
+PINNED = ("help", "close", "quit")
 """Actions whose keys are always shown (where they work), at the right before the palette."""
 
 

@@ -1,0 +1,125 @@
+"""A page (a student's detail, the verification queue) takes the app's keys as every screen
+does: SPEC's "`1`-`4` from anywhere", `?`, `u`, `/`, `x`, `i`; and its footer always shows
+the way out. Before, both were modal: `4`, `/`, `x`, `i` did nothing in the detail, and in the
+queue `?`, `1`-`4`, `u` and `x` did nothing."""
+
+from __future__ import annotations
+
+import pytest
+from textual.pilot import Pilot
+
+from cpt_tui.app import CptApp
+from cpt_tui.screens.credentials import CredentialScreen, VerificationQueueScreen
+from cpt_tui.screens.csv_dialogs import ExportScreen, ImportScreen
+from cpt_tui.screens.detail import StudentDetailScreen
+from cpt_tui.screens.diagnostics import DiagnosticsScreen
+from cpt_tui.screens.dialogs import HelpScreen
+from cpt_tui.screens.fees import FeesScreen
+from cpt_tui.screens.progress import ProgressScreen
+from cpt_tui.screens.roster import RosterScreen
+from cpt_tui.store import Store
+from cpt_tui.widgets.filter_bar import FilterBar
+
+from .conftest import fixed_clock, screen_text, settle, type_text
+
+
+async def open_detail(pilot: Pilot[None]) -> StudentDetailScreen:
+    """Marcus Reed's detail (E2001, the first row of Progress)."""
+    await pilot.press("2")
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, StudentDetailScreen)
+    return pilot.app.screen
+
+
+async def open_queue(pilot: Pilot[None]) -> VerificationQueueScreen:
+    await pilot.press("1", "c")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, VerificationQueueScreen)
+    return pilot.app.screen
+
+
+@pytest.mark.parametrize(
+    ("key", "lands_on"),
+    [
+        ("1", RosterScreen),
+        ("3", FeesScreen),
+        ("4", DiagnosticsScreen),
+        ("x", ExportScreen),
+        ("i", ImportScreen),
+    ],
+)
+async def test_an_app_key_in_the_detail_closes_it_and_works_below(
+    app: CptApp, key: str, lands_on: type
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_detail(pilot)
+        await pilot.press(key)
+        await settle(pilot)
+        assert isinstance(app.screen, lands_on)
+        assert not any(isinstance(s, StudentDetailScreen) for s in app.screen_stack)
+
+
+async def test_slash_in_the_detail_filters_the_screen_below(app: CptApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_detail(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, "kowal")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ProgressScreen)
+        assert app.filter_text == "kowal"
+        assert app.screen.query_one(FilterBar).display
+
+
+async def test_the_queue_takes_help_undo_and_the_screen_keys(app: CptApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        queue = await open_queue(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        assert "Record" in screen_text(app) and "Everywhere" in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is queue
+        await pilot.press("enter")  # record Chen's Safety certificate
+        await settle(pilot)
+        assert isinstance(app.screen, CredentialScreen)
+        await type_text(pilot, "SAF-2609-1")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert (
+            "safety" in Store(app.store.path, clock=fixed_clock).roster.by_id["S1006"].credentials
+        )
+        await pilot.press("u")
+        await settle(pilot)
+        assert app.screen is queue
+        assert "safety" not in Store(app.store.path).roster.by_id["S1006"].credentials
+        await pilot.press("2")
+        await settle(pilot)
+        assert isinstance(app.screen, ProgressScreen)
+
+
+async def test_typing_in_the_queue_filter_is_text_not_keys(app: CptApp) -> None:
+    """`1`, `x`, `q` typed into the queue's filter are characters: the page stays."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        queue = await open_queue(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, "1xq")
+        await settle(pilot)
+        assert app.screen is queue
+        assert "1xq" in screen_text(app)
+
+
+@pytest.mark.parametrize("opened", ["detail", "queue"])
+async def test_a_pages_footer_shows_help_and_the_way_out_at_80_columns(
+    app: CptApp, opened: str
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await (open_detail(pilot) if opened == "detail" else open_queue(pilot))
+        footer = screen_text(app).splitlines()[-1]
+        assert footer.rstrip().endswith("? Help  esc Close")
+        if opened == "detail":
+            for words in ("d Delete", "a Diagnostics", "c Cert. no.", "p Points", "R Renew"):
+                assert words in footer

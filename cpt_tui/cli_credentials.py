@@ -108,7 +108,8 @@ def run_import(store: Store, args: argparse.Namespace) -> int:
         raise Refused("--" + " and --".join(chosen) + ": choose one kind of file")
     file: Path = args.file
     do = store.import_credentials if args.credentials else store.import_points
-    return said(file, do(read_import(file), dry_run=args.dry_run), args.dry_run)
+    plan = do(read_import(file), dry_run=args.dry_run)
+    return said(file, plan, args.dry_run, notes=plan.notes)  # notes: IDs matched to stored ones
 
 
 def profile_named(choice: str, store: Store) -> Profile:
@@ -170,10 +171,11 @@ def run_recertify(store: Store, student_id: str, on_text: str | None) -> int:
         on = parse_date(on_text, today) if on_text else today
     except ValueError as exc:
         raise Refused(f"--on: {exc}") from None
-    sid = student_id.strip()
-    student = store.roster.by_id.get(sid)
+    # The one rule every place a person names a student follows: `e2002` is E2002, `7` is 007.
+    student = store.roster.find(student_id)
     if student is None:
-        raise Refused(f"no student with ID {sid!r}")
+        raise Refused(f"no student with ID {student_id.strip()!r}")
+    sid = student.student_id
     renewed = store.recertify(sid, on)
     st = store.roster.standings[sid]
     fee = renewed.renewals[-1].fee

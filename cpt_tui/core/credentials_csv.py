@@ -9,7 +9,7 @@ from typing import Any
 
 from .catalog import CPT_CREDENTIAL, POINTS_CATEGORIES
 from .credentials import Credential, credentials_of, find_credential, noted
-from .csvio import ImportPlan, _reason, neutralise, read_table
+from .csvio import ImportPlan, MatchedIds, _reason, neutralise, read_table, row_student
 from .models import MAX_ENTRY_POINTS, FeeSchedule, PointsEntry, Renewal, Student
 from .parse import parse_date, parse_whole
 from .profile import CODE_COLUMN, DATE_COLUMNS, GENERIC, GENERIC_COLUMNS, Profile
@@ -129,12 +129,14 @@ def plan_credentials_import(data: bytes, roster: Roster, user: str, today: date)
         return plan
     changed: dict[str, Student] = {}
     seen: dict[tuple[str, str], int] = {}
+    matched = MatchedIds()
     for line, row in table.rows:
         try:
             sid, key, student = _credential_row(table, row, roster, changed, user, today)
         except ValueError as exc:
             plan.errors.append((line, _reason(exc)))
             continue
+        matched.add(table.cell(row, "student_id") or "", sid, line)
         if (sid, key) in seen:
             plan.errors.append((line, f"{sid} {key} is already on line {seen[sid, key]}"))
             continue
@@ -146,6 +148,7 @@ def plan_credentials_import(data: bytes, roster: Roster, user: str, today: date)
             plan.updated.append(student)
             changed[sid] = student
     plan.students = changed
+    plan.notes += matched.notes(roster)
     return plan
 
 
@@ -157,10 +160,8 @@ def _credential_row(
     user: str,
     today: date,
 ) -> tuple[str, str, Student]:
-    sid = table.cell(row, "student_id") or ""
-    student = changed.get(sid) or roster.by_id.get(sid)
-    if student is None:
-        raise ValueError(f"student ID {sid!r} is not on the roster")
+    sid = row_student(roster, table.cell(row, "student_id") or "").student_id
+    student = changed.get(sid) or roster.by_id[sid]
     text = table.cell(row, "credential") or ""
     key = find_credential(text, roster.modules)
     if key is None:
@@ -248,12 +249,14 @@ def plan_points_import(data: bytes, roster: Roster, today: date) -> ImportPlan:
         plan.errors.append((1, "missing columns: " + ", ".join(missing)))
         return plan
     changed: dict[str, Student] = {}
+    matched = MatchedIds()
     for line, row in table.rows:
         try:
             found = _points_row(table, row, roster, today)
         except ValueError as exc:
             plan.errors.append((line, _reason(exc)))
             continue
+        matched.add(table.cell(row, "student_id") or "", found.sid, line)
         student = changed.get(found.sid, roster.by_id[found.sid])
         if found.entry is not None:
             if found.entry in student.points:
@@ -270,13 +273,12 @@ def plan_points_import(data: bytes, roster: Roster, today: date) -> ImportPlan:
             plan.new.append(found.renewal)
         changed[found.sid] = student
     plan.students = changed
+    plan.notes += matched.notes(roster)
     return plan
 
 
 def _points_row(table: Any, row: list[str], roster: Roster, today: date) -> _PointsRow:
-    sid = table.cell(row, "student_id") or ""
-    if sid not in roster.by_id:
-        raise ValueError(f"student ID {sid!r} is not on the roster")
+    sid = row_student(roster, table.cell(row, "student_id") or "").student_id
     st = roster.standings[sid]
     if st.cpt_certified_on is None:
         raise ValueError(f"{sid} holds no CPT: points count only toward a CPT's renewal")

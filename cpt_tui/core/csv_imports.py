@@ -12,7 +12,16 @@ from fractions import Fraction
 from typing import Any, Literal
 
 from .catalog import find_module
-from .csvio import ATTEMPTS_HEADER, ImportPlan, Table, _reason, read_table, roster_header
+from .csvio import (
+    ATTEMPTS_HEADER,
+    ImportPlan,
+    MatchedIds,
+    Table,
+    _reason,
+    read_table,
+    roster_header,
+    row_student,
+)
 from .ids import id_key
 from .models import Attempt, FeeSchedule, Student, grad_year, one_decimal
 from .parse import parse_bool, parse_date, parse_money, parse_score
@@ -72,17 +81,20 @@ def plan_roster_import(data: bytes, roster: Roster, schedule: FeeSchedule) -> Im
         plan.errors.append((1, "no name columns (first_name and last_name, or name)"))
         return plan
     seen: dict[str, int] = {}
-    matched: dict[tuple[str, str], list[int]] = {}
+    matched = MatchedIds()
     for line, row in table.rows:
         sid = table.cell(row, "student_id") or ""
+        if not sid:
+            plan.errors.append((line, "student ID is required"))
+            continue
         key = id_key(sid)
         if key in seen:
             plan.errors.append((line, f"student ID {sid} is already on line {seen[key]}"))
             continue
         seen[key] = line
         existing = roster.find(sid)
-        if existing is not None and existing.student_id != sid:
-            matched.setdefault((sid, existing.student_id), []).append(line)
+        if existing is not None:
+            matched.add(sid, existing.student_id, line)
             sid = existing.student_id  # the stored ID is kept, never renamed by an import
         try:
             fields = _roster_fields(table, row, module_keys, existing, schedule)
@@ -97,18 +109,8 @@ def plan_roster_import(data: bytes, roster: Roster, schedule: FeeSchedule) -> Im
             plan.unchanged += 1
         else:
             plan.updated.append(student)
-    plan.notes += _matched_notes(matched, roster)
+    plan.notes += matched.notes(roster)
     return plan
-
-
-def _matched_notes(matched: dict[tuple[str, str], list[int]], roster: Roster) -> list[str]:
-    """`line 4: s1001 is S1001 (Ava Martinez)`: every ID taken for a stored one written
-    differently (case, spaces, leading zeros)."""
-    notes = []
-    for (typed, stored), lines in matched.items():
-        where = "line" + "s" * (len(lines) > 1) + " " + ", ".join(map(str, lines))
-        notes.append(f"{where}: {typed} is {stored} ({roster.by_id[stored].full_name})")
-    return notes
 
 
 def _roster_fields(
@@ -197,7 +199,7 @@ def plan_attempts_import(
         return plan
     stored = Counter(a.identity for a in roster.attempts)
     lines: dict[str, int] = {}
-    matched: dict[tuple[str, str], list[int]] = {}
+    matched = MatchedIds()
     registered: dict[str, Student] = {}
     for line, row in table.rows:
         try:
@@ -207,9 +209,7 @@ def plan_attempts_import(
         except ValueError as exc:  # pydantic's ValidationError included
             plan.errors.append((line, _reason(exc)))
             continue
-        typed = table.cell(row, "student_id") or ""
-        if typed != attempt.student_id:
-            matched.setdefault((typed, attempt.student_id), []).append(line)
+        matched.add(table.cell(row, "student_id") or "", attempt.student_id, line)
         # Each stored attempt answers for one identical row: a file holding the same
         # sitting twice adds the second (a store holding it once has only one of them).
         if stored[attempt.identity]:
@@ -225,7 +225,7 @@ def plan_attempts_import(
                 update={"registration_fee": schedule.registration}
             )
     plan.updated.extend(registered.values())
-    plan.notes += _matched_notes(matched, roster)
+    plan.notes += matched.notes(roster)
     if registered:
         names = ", ".join(f"{s.full_name} ({s.student_id})" for s in registered.values())
         plan.notes.append(
@@ -295,10 +295,7 @@ def _attempt_from_row(
     *,
     practice: bool = False,
 ) -> Attempt:
-    sid = table.cell(row, "student_id") or ""
-    student = roster.find(sid)
-    if student is None:
-        raise ValueError(f"student ID {sid!r} is not on the roster (import the roster first)")
+    student = row_student(roster, table.cell(row, "student_id") or "", " (import the roster first)")
     module_text = table.cell(row, "module") or ""
     module = find_module(module_text)
     if module is None or module.key not in {m.key for m in roster.modules}:

@@ -267,6 +267,38 @@ class ImportPlan:
         return [f"line {line}: early retake: {what}" for line, what in self.early]
 
 
+def row_student(roster: Roster, typed: str, hint: str = "") -> Student:
+    """The student a file's `student_id` cell means, by the one ID rule (`Roster.find`:
+    `s1001` is S1001, `7` is 007); ValueError says it is required, or not on the roster
+    (then `hint`, e.g. " (import the roster first)")."""
+    if not typed.strip():
+        raise ValueError("student ID is required")
+    student = roster.find(typed)
+    if student is None:
+        raise ValueError(f"student ID {typed!r} is not on the roster{hint}")
+    return student
+
+
+@dataclass
+class MatchedIds:
+    """IDs a file wrote differently from the stored student's (case, spaces, leading zeros),
+    with the lines they are on: a dry run names each, so no match goes unseen."""
+
+    lines: dict[tuple[str, str], list[int]] = field(default_factory=dict)
+
+    def add(self, typed: str, stored: str, line: int) -> None:
+        if typed != stored:
+            self.lines.setdefault((typed, stored), []).append(line)
+
+    def notes(self, roster: Roster) -> list[str]:
+        """`line 4: s1001 is S1001 (Ava Martinez)`, one per ID as written."""
+        notes = []
+        for (typed, stored), lines in self.lines.items():
+            where = "line" + "s" * (len(lines) > 1) + " " + ", ".join(map(str, lines))
+            notes.append(f"{where}: {typed} is {stored} ({roster.by_id[stored].full_name})")
+        return notes
+
+
 def _reason(error: ValueError) -> str:
     """Why a row is refused: each bad field's reason, or the reading's own words."""
     if isinstance(error, ValidationError):

@@ -8,7 +8,7 @@ from datetime import date
 
 from .catalog import find_module
 from .csv_imports import ROSTER_ALIASES
-from .csvio import Table, neutralise, read_table
+from .csvio import MatchedIds, Table, neutralise, read_table, row_student
 from .diagnostics import find_activity, is_assessment, parse_percent
 from .models import Attempt
 from .parse import parse_date
@@ -107,16 +107,14 @@ def plan_diagnostics_import(data: bytes, roster: Roster, today: date) -> Diagnos
     attempts: dict[str, Attempt] = {}
     seen: dict[tuple[str, int], int] = {}
     counts = {"new": 0, "updated": 0, "unchanged": 0}
-    matched: dict[tuple[str, str], list[int]] = {}
+    matched = MatchedIds()
     for line, row in table.rows:
         try:
             attempt, number, percent = _row(table, row, roster, today)
         except ValueError as exc:
             plan.errors.append((line, str(exc)))
             continue
-        typed = table.cell(row, "student_id") or ""
-        if typed != attempt.student_id:
-            matched.setdefault((typed, attempt.student_id), []).append(line)
+        matched.add(table.cell(row, "student_id") or "", attempt.student_id, line)
         key = (attempt.attempt_id, number)
         if key in seen:
             plan.errors.append(
@@ -130,9 +128,7 @@ def plan_diagnostics_import(data: bytes, roster: Roster, today: date) -> Diagnos
         counts["new" if stored is None else "unchanged" if stored == percent else "updated"] += 1
         report[number] = percent
     plan.new, plan.updated, plan.unchanged = counts["new"], counts["updated"], counts["unchanged"]
-    for (typed, sid), lines in matched.items():
-        where = "line" + "s" * (len(lines) > 1) + " " + ", ".join(map(str, lines))
-        plan.notes.append(f"{where}: {typed} is {sid} ({roster.by_id[sid].full_name})")
+    plan.notes += matched.notes(roster)
     for attempt_id, report in reports.items():
         attempt = attempts[attempt_id]
         if report != attempt.diagnostics:
@@ -144,11 +140,7 @@ def plan_diagnostics_import(data: bytes, roster: Roster, today: date) -> Diagnos
 
 def _row(table: Table, row: list[str], roster: Roster, today: date) -> tuple[Attempt, int, int]:
     cell = table.cell
-    typed = cell(row, "student_id") or ""
-    student = roster.find(typed)  # `s1001` is S1001, `7` is 007
-    if student is None:
-        raise ValueError(f"student ID {typed!r} is not on the roster")
-    sid = student.student_id
+    sid = row_student(roster, cell(row, "student_id") or "").student_id
     module_text = cell(row, "module") or ""
     module = find_module(module_text)
     if module is None or module.key not in {m.key for m in roster.modules}:

@@ -131,10 +131,14 @@ class StudentFormScreen(ModalScreen[StudentForm | None]):
             form.to_student(self.original, self.roster.fees)
         except ValidationError as exc:
             reasons = explain(exc)
-        taken = self.roster.by_id.get(form.student_id)
+        # The store's rule (`Roster.find`): `s1001` is S1001 and `7` is 007, so they are taken.
+        taken = self.roster.find(form.student_id) if form.student_id.strip() else None
         mine = self.original.student_id if self.original else None
-        if taken is not None and form.student_id != mine and "student_id" not in reasons:
-            reasons["student_id"] = f"ID {form.student_id} is already {taken.full_name}'s"
+        if taken is not None and taken.student_id != mine and "student_id" not in reasons:
+            shown = form.student_id.strip()
+            if taken.student_id != shown:
+                shown += f" (stored as {taken.student_id})"
+            reasons["student_id"] = f"ID {shown} is already {taken.full_name}'s"
         return reasons
 
     def action_save(self) -> None:

@@ -206,6 +206,18 @@ class CptApp(TypeAheadApp, ExportingApp, InstantSwitchApp, PrivateCrashApp):
         if hasattr(screen, "open_filter"):
             screen.open_filter()
 
+    def show_title(self) -> str:
+        """`… · 24 students, 2 dropped hidden` (`v` shows them): the count says who is shown."""
+        title = super().show_title()
+        dropped = len(self.roster.students) - len(self.roster.active)
+        if dropped and self.opening is None:
+            hint = "" if self.show_dropped else " hidden"
+            self.sub_title = title = f"{title}, {dropped:,} dropped{hint}"
+        return title
+
+    def watch_show_dropped(self) -> None:
+        self.show_title()
+
     def action_toggle_dropped(self) -> None:
         self.show_dropped = not self.show_dropped
         self.notify("Dropped students shown" if self.show_dropped else "Dropped students hidden")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
 from rich.text import Text
@@ -23,7 +24,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 
 from .core.errors import CptError
-from .core.labels import plural
+from .core.labels import plural, short_path
 from .core.roster import Roster
 from .core.text import printable
 from .messages import NotSaved, Saved
@@ -115,6 +116,16 @@ class StoreSyncApp(App[None]):
         self.roster = message.roster
         self.release_keys()
 
+    def show_title(self) -> str:
+        """The title line under the app's name: where the store is and how many students it
+        holds (`checking` them while the rest of the file is read); returned for an app to add
+        to."""
+        count = len(self.roster.students) if self.opening is None else self.opening
+        where = "demo copy" if self.demo else printable(short_path(self.store.path, Path.home()))
+        checking = "" if self.opening is None else "checking "
+        self.sub_title = f"{where} · {checking}{plural(count, 'student')}"
+        return self.sub_title
+
     def hold_keys(self) -> None:
         """Keep typed keys until `release_keys`: the app's type-ahead does it."""
         raise NotImplementedError
@@ -126,10 +137,7 @@ class StoreSyncApp(App[None]):
         self.set_interval(POLL_SECONDS, self._poll_store)
 
     def watch_roster(self, roster: Roster) -> None:
-        count = len(roster.students) if self.opening is None else self.opening
-        where = "demo copy" if self.demo else printable(self.store.path)
-        checking = "" if self.opening is None else "checking "
-        self.sub_title = f"{where} · {checking}{plural(count, 'student')}"
+        self.show_title()
         self.run_worker(
             partial(_work_out_everyone, roster),
             name="warm-up",

@@ -114,7 +114,7 @@ async def test_keys_wait_for_the_check_and_then_all_land(demo_path: Path) -> Non
         await pilot.pause(0.3)
         await settle(pilot)
         assert isinstance(app.screen, ProgressScreen)
-        assert app.sub_title.endswith("· 24 students")
+        assert app.sub_title.endswith("· 24 students, 2 dropped hidden")
         assert len(app.screen.grid.keys) == 22  # every student not dropped
     recorded = Store(demo_path, clock=fixed_clock).roster
     assert len(recorded.attempts) == len(Store(demo_path).roster.attempts)

@@ -48,8 +48,8 @@ def steps(*actions: str | tuple[str, str]) -> Callable[[Pilot[None]], Awaitable[
 
 class TestRoster:
     def test_roster(self, snap_compare: Snap, demo_app: CptApp) -> None:
-        """The roster on opening: header "demo copy · 24 students"; ID (sorted ▲), name,
-        section, core modules n/4, CPT until (✓ date, ! soon to expire, "n to go"), Green,
+        """The roster on opening: header "demo copy · 24 students, 2 dropped hidden"; ID
+        (sorted ▲), name, section, core modules n/4, CPT until (✓ date, ! soon to expire, "n to go"), Green,
         fees; dropped students hidden; the key bar with a, e, d, s, then `? Help`, `q Quit`
         and ^p palette at the right."""
         assert snap_compare(demo_app, terminal_size=SIZE, run_before=steps())

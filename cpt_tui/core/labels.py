@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from pathlib import PurePath
 
 from .models import Attempt, Module, Student, one_decimal
 from .standing import CptStatus, ModuleStanding, Standing, passes
@@ -65,3 +66,20 @@ def score(attempt: Attempt, module: Module) -> str:
     if attempt.correct is not None:
         return f"{attempt.correct}/{attempt.questions} = {one_decimal(attempt.score)}%, {result}"
     return f"{one_decimal(attempt.score)}%, {result}"
+
+
+TITLE_PATH_WIDTH = 36
+"""Widest a store's path is shown in the title line, which an 80-column terminal cuts."""
+
+
+def short_path(path: PurePath, home: PurePath) -> str:
+    """A store's path for the title line: under the home folder as `~/…`, and when still
+    wider than TITLE_PATH_WIDTH, its folder and file name after `…/`, which tell which
+    roster it is (`/srv/cte/shared/2026-fall/section-p2/roster.json` is
+    `…/section-p2/roster.json`), or its file name alone if that is wider still."""
+    shown = f"~/{path.relative_to(home)}" if path.is_relative_to(home) else str(path)
+    for shorter in (f"…/{path.parent.name}/{path.name}", f"…/{path.name}"):
+        if len(shown) <= TITLE_PATH_WIDTH:
+            break
+        shown = shorter
+    return shown

@@ -148,6 +148,9 @@ class FeesScreen(CptScreen):
     _planner_opened = False
     _totals: tuple[dict[str, FeeLine], FeeLine, int, ClassCharges] | None = None
     """The section totals shown, the total, and how many students."""
+    _totals_rows = 0
+    """Lines of the totals table: a section, or the line of all students, comes and goes
+    (`v`, `/`), and the screen is laid out again only then."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -216,10 +219,10 @@ class FeesScreen(CptScreen):
         self.table.show([s.student_id for s in students], cells, keep=self.table.cursor_key)
         shown = (sections, overall, len(students), class_charges(roster))
         if shown != self._totals:  # a layout of the screen only when its lines change
-            lines = min(len(sections), SECTIONS_LISTED)
-            layout = self._totals is None or lines != min(len(self._totals[0]), SECTIONS_LISTED)
-            self.query_one("#totals", Static).update(totals_table(*shown), layout=layout)
-            self._totals = shown
+            table = totals_table(*shown)
+            layout = table.row_count != self._totals_rows
+            self.query_one("#totals", Static).update(table, layout=layout)
+            self._totals, self._totals_rows = shown, table.row_count
         self.query_one("#schedule", Static).update(
             schedule_line(roster.fees) + "\n" + policy_line(roster.retake_policy)
         )

@@ -91,12 +91,22 @@ def grid_cell(
     return Text(f"{text} {flags}" if flags else text, style=style)
 
 
-def short_name(student: Student, width: int) -> str:
-    """`Last, First` when it fits, else `Last, F`; the table cuts what is still longer."""
-    name = labels.listed_name(student)
-    if len(name) <= width or not student.first_name:
-        return name
-    return name[: len(name) - len(student.first_name)] + student.first_name[0]
+def short_name(student: Student, width: int) -> Text:
+    """`Last, First` when it fits, else `Last, F` (the table cuts what is still longer). A
+    dropped student's name is dim and marked `(dropped)` where that fits; where the mark
+    would leave no room for the name, the name is struck through instead."""
+
+    def fitted(name: str) -> str:
+        if len(name) <= width or not student.first_name:
+            return name
+        return name[: len(name) - len(student.first_name)] + student.first_name[0]
+
+    if not student.dropped:
+        return plain(fitted(student.sort_name))
+    marked = fitted(labels.listed_name(student))
+    if len(marked) <= width:
+        return plain(marked, style="dim")
+    return plain(fitted(student.sort_name), style="dim strike")
 
 
 class ProgressScreen(CptScreen):
@@ -156,8 +166,7 @@ class ProgressScreen(CptScreen):
         def cells(student_id: str) -> list[Text]:
             s, st = roster.by_id[student_id], roster.standings[student_id]
             dim = "dim" if s.dropped else ""
-            name = plain(short_name(s, name_width), style=dim)
-            return [plain(s.student_id, style=dim), name] + [
+            return [plain(s.student_id, style=dim), short_name(s, name_width)] + [
                 grid_cell(
                     ms,
                     result_style(self.app, ms.passed if ms.attempted else None),

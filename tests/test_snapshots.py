@@ -49,9 +49,9 @@ def steps(*actions: str | tuple[str, str]) -> Callable[[Pilot[None]], Awaitable[
 class TestRoster:
     def test_roster(self, snap_compare: Snap, demo_app: CptApp) -> None:
         """The roster on opening: header "demo copy · 24 students, 2 dropped hidden"; ID
-        (sorted ▲), name, section, core modules n/4, CPT until (✓ date, ! soon to expire, "n to go"), Green,
-        fees; dropped students hidden; the key bar with a, e, d, s, then `? Help`, `q Quit`
-        and ^p palette at the right."""
+        (sorted ▲), name, section, core modules n/4, CPT until (✓ date, ! soon to expire,
+        "n to go"), Green, fees; dropped students hidden; the key bar with a, e, d, s, then
+        `? Help`, `q Quit` and ^p palette at the right."""
         assert snap_compare(demo_app, terminal_size=SIZE, run_before=steps())
 
     def test_add_form_with_a_validation_error(self, snap_compare: Snap, demo_app: CptApp) -> None:

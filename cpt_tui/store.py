@@ -67,12 +67,10 @@ class Store(StoreFile):
             with fields_checked():
                 student = form.to_student(original, schedule)
             moved = original is not None and student.student_id != original.student_id
-            taken = tx.roster.find(student.student_id)  # s1001 is S1001, 7 is 007
-            if taken is not None and (original is None or taken.student_id != original.student_id):
-                shown = student.student_id
-                if taken.student_id != shown:
-                    shown += f" (stored as {taken.student_id})"
-                raise InvalidFields({"student_id": f"student ID {shown} is {taken.full_name}'s"})
+            mine = original.student_id if original is not None else None
+            taken = tx.roster.id_taken(student.student_id, mine)  # s1001 is S1001, 7 is 007
+            if taken is not None:
+                raise InvalidFields({"student_id": taken})
             if original is not None and student == original:
                 return original
             tx.detail = (

@@ -153,6 +153,18 @@ class Roster:
         zeros (`s1001` is `S1001`, `7` is `007`)."""
         return self.by_id.get(student_id) or self.by_key.get(id_key(student_id))
 
+    def id_taken(self, student_id: str, mine: str | None = None) -> str | None:
+        """Why `student_id` cannot be given to a student whose stored ID is `mine` (None for a
+        new student): it already means another student (`s1001` is `S1001`, `7` is `007`).
+        None when it is free. The form shows the reason beside the ID; the store refuses."""
+        shown = student_id.strip()
+        taken = self.find(shown) if shown else None  # an empty ID is refused as required
+        if taken is None or taken.student_id == mine:
+            return None
+        if taken.student_id != shown:
+            shown += f" (stored as {taken.student_id})"
+        return f"ID {shown} is already {taken.full_name}'s"
+
     def has_section(self, section: str) -> bool:
         """True when some student (dropped ones too) is in this section (case ignored)."""
         wanted = section_key(section)

@@ -20,13 +20,13 @@ from ..core.models import Student, StudentForm
 from ..core.roster import Roster
 from ..core.text import plain
 from ..messages import NotSaved, Saved
-from ..store import StaleEdit
+from ..store import InvalidFields, StaleEdit
 from ..widgets.key_bar import KeyBar
 from ..widgets.virtual_table import Column as TableColumn
 from ..widgets.virtual_table import VirtualTable
 from .base import SortedScreen
 from .dialogs import ConfirmScreen
-from .student_form import StudentFormScreen
+from .student_form import ALL_FIELDS, StudentFormScreen
 
 
 @dataclass(frozen=True)
@@ -253,10 +253,21 @@ class RosterScreen(SortedScreen):
 
     @on(NotSaved)
     def _refused(self, message: NotSaved) -> None:
-        """A form refused as out of date opens again with what was typed, beside the newer
-        values (saving it then replaces them); any other refusal the app shows."""
+        """A form the store refused opens again with what was typed: refused field by field
+        (an ID another instructor took meanwhile), with each reason beside its field; as out
+        of date, beside the newer values (saving it then replaces them). Any other refusal
+        (the student deleted meanwhile) the app shows."""
         asked, error = message.asked, message.error
-        if not (isinstance(error, StaleEdit) and isinstance(asked, StudentSaved)):
+        if not isinstance(asked, StudentSaved):
+            return
+        if isinstance(error, InvalidFields) and error.reasons.keys() & dict(ALL_FIELDS).keys():
+            message.stop()
+            typed = StudentFormScreen(
+                self.roster, asked.original, typed=asked.form, refused=error.reasons
+            )
+            self.app.push_screen(typed, self._save(asked.original))
+            return
+        if not isinstance(error, StaleEdit):
             return
         message.stop()
         newer = error.current

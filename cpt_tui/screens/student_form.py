@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from pydantic import ValidationError
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -49,15 +51,18 @@ class StudentFormScreen(ModalScreen[StudentForm | None]):
         *,
         typed: StudentForm | None = None,
         opened: Student | None = None,
+        refused: Mapping[str, str] | None = None,
     ) -> None:
-        """`typed` and `opened` reopen a form refused as out of date: what the instructor
-        typed, kept, and the record as it was when they opened it (`original` is the newer
-        one stored since, which a save now replaces)."""
+        """`typed` reopens a form the store refused, with what the instructor typed. Refused
+        as out of date, `opened` is the record as it was when they opened it (`original` is
+        the newer one stored since, which a save now replaces); refused field by field (an
+        ID taken meanwhile by another instructor), `refused` is each field's reason."""
         super().__init__()
         self.roster = roster
         self.original = original
         self.typed = typed
         self.opened = opened
+        self.refused = dict(refused or {})
 
     def compose(self) -> ComposeResult:
         yield KeyBar()  # this dialog's keys, over the screen's
@@ -68,7 +73,7 @@ class StudentFormScreen(ModalScreen[StudentForm | None]):
         title = f"Edit {self.original.full_name}" if self.original else "Add a student"
         with Vertical(classes="dialog form"):
             yield Label(plain(title), classes="title")
-            if self.typed is not None and self.original is not None:
+            if self.opened is not None and self.original is not None:
                 yield Static(plain(self._newer_values()), id="stale", classes="error")
             yield from self._fields(form, TEXT_FIELDS)
             for name, label in FLAGS:
@@ -116,6 +121,8 @@ class StudentFormScreen(ModalScreen[StudentForm | None]):
 
     def on_mount(self) -> None:
         self.query_one("#student_id", Input).focus()
+        if self.refused:
+            self.show_problems(self.refused)
 
     def read_form(self) -> StudentForm:
         values: dict[str, str | bool] = {
@@ -131,30 +138,31 @@ class StudentFormScreen(ModalScreen[StudentForm | None]):
             form.to_student(self.original, self.roster.fees)
         except ValidationError as exc:
             reasons = explain(exc)
-        # The store's rule (`Roster.find`): `s1001` is S1001 and `7` is 007, so they are taken.
-        taken = self.roster.find(form.student_id) if form.student_id.strip() else None
         mine = self.original.student_id if self.original else None
-        if taken is not None and taken.student_id != mine and "student_id" not in reasons:
-            shown = form.student_id.strip()
-            if taken.student_id != shown:
-                shown += f" (stored as {taken.student_id})"
-            reasons["student_id"] = f"ID {shown} is already {taken.full_name}'s"
+        taken = self.roster.id_taken(form.student_id, mine)
+        if taken is not None and "student_id" not in reasons:
+            reasons["student_id"] = taken
         return reasons
 
     def action_save(self) -> None:
         form = self.read_form()
-        reasons = self.problems(form)
-        for name, _ in ALL_FIELDS:
-            self.query_one(f"#{name}-error", FieldError).show(reasons.get(name, ""))
-            self.query_one(f"#{name}", Input).set_class(name in reasons, "-invalid")
-        if reasons:
-            first = next(n for n, _ in ALL_FIELDS if n in reasons)
-            self.query_one(f"#{first}", Input).focus()
+        if self.show_problems(self.problems(form)):
             return
         if self.original is not None and form.student_id != self.original.student_id:
             self._confirm_new_id(form)
             return
         self.dismiss(form)
+
+    def show_problems(self, reasons: Mapping[str, str]) -> bool:
+        """Each reason beside its field (the others cleared), the cursor in the first bad
+        field; False when there is none."""
+        for name, _ in ALL_FIELDS:
+            self.query_one(f"#{name}-error", FieldError).show(reasons.get(name, ""))
+            self.query_one(f"#{name}", Input).set_class(name in reasons, "-invalid")
+        first = next((n for n, _ in ALL_FIELDS if n in reasons), None)
+        if first is not None:
+            self.query_one(f"#{first}", Input).focus()
+        return first is not None
 
     def _confirm_new_id(self, form: StudentForm) -> None:
         """An ID is changed only when asked: the form opens in the ID field, so a stray key

@@ -88,13 +88,19 @@ def ready_mark(ms: ModuleStanding, policy: RetakePolicy) -> Fraction:
     return Fraction(ms.module.pass_mark) + Fraction(policy.readiness_margin)
 
 
+def reaches_ready(ms: ModuleStanding, score: Fraction, policy: RetakePolicy) -> bool:
+    """Does a practice score make the student ready under `policy`: at least the pass mark
+    plus the readiness margin, exactly (never on the rounded figure)?"""
+    return score >= ready_mark(ms, policy)
+
+
 def is_ready(ms: ModuleStanding, on: date, history: Sequence[RetakePolicy]) -> bool:
     """Ready when the latest practice score on or before `on` reaches the pass mark plus the
     readiness margin in force on `on`, exactly; never without a practice score."""
     practice = latest_practice(ms, on)
     if practice is None:
         return False
-    return practice.score >= ready_mark(ms, policy_on(history, on))
+    return reaches_ready(ms, practice.score, policy_on(history, on))
 
 
 def passed_by(ms: ModuleStanding, on: date) -> bool:

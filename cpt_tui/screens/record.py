@@ -13,13 +13,22 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, Static
+from textual.widgets import Checkbox, Input, Label, Static
 
 from ..core.catalog import DEFAULT_RETAKE_POLICY
 from ..core.fees import dollars
+from ..core.labels import points
 from ..core.models import Module, RetakePolicy, Student, exact_score, one_decimal
 from ..core.parse import parse_date, parse_score
-from ..core.retakes import eligibility, is_ready, latest_practice, policy_on, ready_mark
+from ..core.retakes import (
+    eligibility,
+    is_ready,
+    latest_practice,
+    passed_by,
+    policy_on,
+    reaches_ready,
+    ready_mark,
+)
 from ..core.standing import ModuleStanding, module_standing, passes
 from ..core.text import plain
 from ..widgets.field_error import FieldError
@@ -111,35 +120,66 @@ class RecordScreen(ModalScreen[Recorded | None]):
         self.query_one("#score", Input).focus()
 
     @on(Input.Changed, "#score")
-    def _score_typed(self, event: Input.Changed) -> None:
-        verdict = self.query_one("#verdict", FieldError)
-        try:
-            correct, percent = parse_score(event.value, self.module)
-        except ValueError:
-            verdict.show("")
-            return
-        exact = exact_score(correct, self.module.questions, percent)
-        result = "PASSES" if passes(self.module, exact) else "does not pass"
-        shown = f"{correct}/{self.module.questions} = " if correct is not None else ""
-        verdict.show(f"{shown}{one_decimal(exact)}%: {result} (needs {self.module.pass_mark}%)")
+    @on(Input.Changed, "#date")
+    @on(Checkbox.Changed, "#practice")
+    def _typed(self) -> None:
+        """Score, date or the practice tick changed: what it would mean, for that date."""
+        self.query_one("#verdict", FieldError).show(self.verdict())
+        on = self.typed_date()
+        if on is not None:  # else the line stays for the last date typed, which it names
+            self.query_one("#retake-facts", Static).update(plain(self.retake_line(on)))
 
-    def retake_line(self) -> str:
-        """From when the module may be sat, and the latest practice score, as of today."""
-        ms, today = self.standing, self.today
-        if ms.passed:
+    def typed_date(self) -> date | None:
+        """The date typed, or None while it is not (yet) a date the dialog accepts."""
+        try:
+            return parse_date(self.query_one("#date", Input).value, self.today)
+        except ValueError:
+            return None
+
+    def verdict(self) -> str:
+        """The score typed against the pass mark; for a practice test (never a pass) against
+        what makes the student ready on the date typed. Empty while it is not a score."""
+        try:
+            correct, percent = parse_score(self.query_one("#score", Input).value, self.module)
+        except ValueError:
+            return ""
+        m, ms = self.module, self.standing
+        exact = exact_score(correct, m.questions, percent)
+        shown = f"{correct}/{m.questions} = " if correct is not None else ""
+        figure = f"{shown}{one_decimal(exact)}%"
+        if not self.query_one("#practice", Tick).value:
+            result = "PASSES" if passes(m, exact) else "does not pass"
+            return f"{figure}: {result} (needs {m.pass_mark}%)"
+        on = self.typed_date() or self.today
+        if passed_by(ms, on):
+            return f"{figure}: practice only; {m.short} was passed on {ms.passed_on}"
+        policy = policy_on(self.policies, on)
+        ready = "ready" if reaches_ready(ms, exact, policy) else "not ready"
+        mark = one_decimal(ready_mark(ms, policy))
+        margin = points(policy.readiness_margin)
+        return f"{figure}: practice, {ready} (needs {mark}%: pass mark {m.pass_mark}% + {margin})"
+
+    def retake_line(self, on: date | None = None) -> str:
+        """From when the module may be sat, and the latest practice score, as of `on` (the
+        date typed; today by default): attempts after it are ignored."""
+        ms, on = self.standing, on or self.today
+        that_day = "now" if on == self.today else f"on {on}"
+        if passed_by(ms, on):
             return f"Passed on {ms.passed_on}: no wait."
-        when = eligibility(ms, today, self.policies)
+        when = eligibility(ms, on, self.policies)
         if when.eligible_from is None:
-            line = "May sit it now."
+            line = f"May sit it {that_day}."
         elif when.eligible:
-            line = f"May retake it: the wait ended {when.eligible_from}."
-        else:
+            line = f"May retake it {that_day}: the wait ended {when.eligible_from}."
+        elif on == self.today:
             line = f"May retake it from {when.eligible_from} ({when.failures} failed)."
-        practice = latest_practice(ms, today)
+        else:
+            line = f"Not on {on}: may retake it from {when.eligible_from} ({when.failures} failed)."
+        practice = latest_practice(ms, on)
         if practice is None:
             return line + " No practice test."
-        mark = one_decimal(ready_mark(ms, policy_on(self.policies, today)))
-        ready = "ready" if is_ready(ms, today, self.policies) else f"not ready (needs {mark}%)"
+        mark = one_decimal(ready_mark(ms, policy_on(self.policies, on)))
+        ready = "ready" if is_ready(ms, on, self.policies) else f"not ready (needs {mark}%)"
         return f"{line} Practice {one_decimal(practice.score)}% on {practice.taken_on}: {ready}."
 
     def action_save(self) -> None:

@@ -96,6 +96,8 @@ def run(args: argparse.Namespace) -> int:
             "`cpt-tui import FILE.csv` starts a new one"
         )
     store = Store(db)
+    if command == "import" and args.dry_run and not store.path.exists():
+        say(f"no store at {db} yet: the file is checked against an empty roster")
     if command is None:
         return run_tui(store, theme=getattr(args, "theme", None))
     # A command runs once and exits, and makes next to no reference cycles: the collector

@@ -6,8 +6,10 @@ The file itself (reading, the one locked way to change it, undo) is `store_file.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
+from typing import TypeVar
 
 from .core import audit, labels
 from .core.catalog import FIRST_ASSESSMENT_ON
@@ -36,12 +38,16 @@ from .store_file import StoreFile
 from .transaction import (
     InvalidFields,
     StaleEdit,
+    Transaction,
     dump,
     fields_checked,
     model,
     new_attempt_id,
     put_student,
 )
+
+PlanT = TypeVar("PlanT", ImportPlan, DiagnosticsPlan)
+"""What an import did or would do."""
 
 
 class Store(StoreFile):
@@ -263,16 +269,38 @@ class Store(StoreFile):
     def import_diagnostics(self, data: bytes, *, dry_run: bool = False) -> DiagnosticsPlan:
         """Diagnostic reports onto the attempts they belong to: every row checked, then all
         written or none."""
-        with self._change("import", "diagnostics") as tx:
-            return stage_diagnostics_import(tx, data, dry_run=dry_run, today=self.today())
+        today = self.today()
+        return self._importing(
+            "diagnostics",
+            dry_run,
+            lambda tx, dry: stage_diagnostics_import(tx, data, dry_run=dry, today=today),
+        )
 
     def _import(
         self, data: bytes, dry_run: bool, table: str, *, practice: bool = False
     ) -> ImportPlan:
-        with self._change("import", "practice" if practice else table) as tx:
-            return stage_import(
-                tx, data, table, dry_run=dry_run, clock=self.clock, practice=practice
-            )
+        return self._importing(
+            "practice" if practice else table,
+            dry_run,
+            lambda tx, dry: stage_import(
+                tx, data, table, dry_run=dry, clock=self.clock, practice=practice
+            ),
+        )
+
+    def _importing(
+        self, what: str, dry_run: bool, stage: Callable[[Transaction, bool], PlanT]
+    ) -> PlanT:
+        """An import: `stage(tx, dry_run)` plans it and, unless dry, stages every record.
+        A dry run writes nothing at all (not even the lock); so does an import refused on a
+        path with no store yet (checked first, without the lock: no folder or lock is left
+        behind for a file that was refused)."""
+        if dry_run or not self.path.exists():
+            with self._dry_run("import", what) as tx:
+                plan = stage(tx, True)
+            if dry_run or not plan.ok:
+                return plan
+        with self._change("import", what) as tx:
+            return stage(tx, False)
 
     # -- after the course: credentials, recertification points, renewals (core/recert.py) ---
 
@@ -324,14 +352,23 @@ class Store(StoreFile):
 
     def import_credentials(self, data: bytes, *, dry_run: bool = False) -> ImportPlan:
         """Certificate numbers and verifications, all rows or none."""
-        with self._change("import", "credentials") as tx:
-            plan = plan_credentials_import(data, tx.roster, self.user, self.today())
-            return stage_students(tx, plan, dry_run)
+        user, today = self.user, self.today()
+        return self._importing(
+            "credentials",
+            dry_run,
+            lambda tx, dry: stage_students(
+                tx, plan_credentials_import(data, tx.roster, user, today), dry
+            ),
+        )
 
     def import_points(self, data: bytes, *, dry_run: bool = False) -> ImportPlan:
         """Recertification points (and renewals, as `export --points` writes them)."""
-        with self._change("import", "points") as tx:
-            return stage_students(tx, plan_points_import(data, tx.roster, self.today()), dry_run)
+        today = self.today()
+        return self._importing(
+            "points",
+            dry_run,
+            lambda tx, dry: stage_students(tx, plan_points_import(data, tx.roster, today), dry),
+        )
 
 
 __all__ = [

@@ -257,6 +257,20 @@ class StoreFile:
             if undoable:
                 self._history.remember(tx)
 
+    @contextlib.contextmanager
+    def _dry_run(self, action: str, detail: str) -> Iterator[Transaction]:
+        """A change worked out and never written (an import's dry run): against the store as
+        it is now, re-read if another process replaced it, without the lock, so it creates
+        nothing (no folder, no lock file: a dry run on a path with no store leaves none).
+        A store is replaced whole by a rename, so a read without the lock is never torn."""
+        with self._mutex:
+            self.refresh()
+            assert self._roster is not None
+            tx = Transaction(dict(self._data), self._roster, action, detail, self._tables)
+            yield tx
+            if tx.staged:
+                raise AssertionError("a dry run staged a change")
+
     def _student(self, tx: Transaction, student_id: str) -> Student:
         doc = tx.get("students", student_id)
         if doc is None:

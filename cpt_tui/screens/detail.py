@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Label, Static
 from ..core import labels
 from ..core.catalog import RECERTIFICATION_WINDOW_DAYS
 from ..core.credentials import credentials_of
+from ..core.deletion import deleting_takes
 from ..core.fees import dollars
 from ..core.models import Attempt, Module, PointsEntry, RetakePolicy, Student, one_decimal
 from ..core.recert import recertification
@@ -219,9 +220,10 @@ class StudentDetailScreen(PageScreen):
         attempt = next(a for a in roster.attempts if a.attempt_id == key)
         module = next(m for m in roster.modules if m.key == attempt.module)
         kind = "practice test" if attempt.practice else "attempt"
+        takes = deleting_takes(roster.standings[self.student_id], attempt)
         question = (
             f"Delete the {module.short} {kind} of {attempt.taken_on} "
-            f"({labels.score(attempt, module)})? u undoes it."
+            f"({labels.score(attempt, module)})? {takes + ' ' if takes else ''}u undoes it."
         )
 
         def confirmed(ok: bool | None) -> None:

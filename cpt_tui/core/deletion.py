@@ -54,9 +54,9 @@ def deleting_takes(st: Standing, gone: Attempt) -> str:
             kept = len(renewals_since(now_cpt, st.student.renewals))
             cpt = f"the CPT is then certified on {now_cpt}, not {was_cpt}"
             if renewals > kept:
-                gone = renewals - kept
-                cpt += ", and a renewal" if gone == 1 else f", and {gone} renewals"
-                cpt += f" dated before it no longer count{'s' * (gone == 1)}"
+                lapsed = renewals - kept
+                cpt += ", and a renewal" if lapsed == 1 else f", and {lapsed} renewals"
+                cpt += f" dated before it no longer count{'s' * (lapsed == 1)}"
             moved.append(f"{cpt} (expires {after.cpt_expires_on})")
     said = []
     if lost:

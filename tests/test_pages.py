@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import DataTable
 
 from cpt_tui.app import CptApp
 from cpt_tui.screens.credentials import CredentialScreen, VerificationQueueScreen
@@ -123,3 +124,35 @@ async def test_a_pages_footer_shows_help_and_the_way_out_at_80_columns(
         if opened == "detail":
             for words in ("d Delete", "a Diagnostics", "c Cert. no.", "p Points", "R Renew"):
                 assert words in footer
+
+
+async def test_the_detail_dims_the_keys_with_nothing_to_act_on(app: CptApp) -> None:
+    """Ben Carter (E2008) has no attempt, no credential and no CPT: `d`, `a`, `c`, `p` and `R`
+    are dim and the empty credentials table is not drawn (it was a header alone). Marcus
+    Reed (E2001) holds a CPT: every key works. Liam Johnson's practice test, typed as a
+    percent, reads `-` in the Score column (it read "typed %")."""
+    dimmed = {"d", "a", "c", "p", "R"}
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_detail(pilot)
+        enabled = {key: b.enabled for key, b in app.screen.active_bindings.items()}
+        assert all(enabled[key] for key in dimmed)
+        for student, all_dim in (("carter", True), ("johnson", False)):
+            await pilot.press("escape", "slash")
+            await type_text(pilot, student)
+            await pilot.press("enter", "enter")
+            await settle(pilot)
+            detail = app.screen
+            assert isinstance(detail, StudentDetailScreen)
+            enabled = {key: b.enabled for key, b in detail.active_bindings.items()}
+            held = detail.query_one("#credential-list", DataTable)
+            if all_dim:
+                assert not any(enabled[key] for key in dimmed)
+                assert not held.display and "Credential" not in screen_text(app)
+                before = app.store.path.read_bytes()
+                await pilot.press(*dimmed)
+                await settle(pilot)
+                assert app.screen is detail and app.store.path.read_bytes() == before
+            else:
+                assert {key for key in dimmed if not enabled[key]} == {"p", "R"}
+                practice = detail.query_one("#attempts", DataTable).get_row_at(3)
+                assert [str(cell) for cell in practice[1:5]] == ["Quality", "-", "82.0", "practice"]

@@ -57,6 +57,11 @@ def optional(ms: ModuleStanding) -> str:
     return "-"
 
 
+def correct(attempt: Attempt) -> str:
+    """`64/83`: the questions right of those asked; `-` for a score typed as a percent."""
+    return f"{attempt.correct}/{attempt.questions}" if attempt.correct is not None else "-"
+
+
 def score(attempt: Attempt, module: Module) -> str:
     """`64/83 = 77.1%, passed` or `75.96% (typed), not passed`, judged against `module`
     (the roster's, as every standing is)."""

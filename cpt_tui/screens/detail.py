@@ -116,6 +116,7 @@ class StudentDetailScreen(PageScreen):
     def __init__(self, student_id: str) -> None:
         super().__init__()
         self.student_id = student_id
+        self.holds_cpt = False
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog detail"):
@@ -172,19 +173,21 @@ class StudentDetailScreen(PageScreen):
                 next_sittings(st, today, roster.retake_policies),
             )
         )
-        show_credentials(self.query_one("#credential-list", DataTable), st)
+        held = self.query_one("#credential-list", DataTable)
+        show_credentials(held, st)
+        held.display = bool(held.row_count)  # none yet: the line above says what is missing
+        self.holds_cpt = st.cpt_certified_on is not None
 
         table = self.query_one("#attempts", DataTable)
         row = table.cursor_row
         table.clear()
         for ms in st.modules.values():
             for a in ms.attempts:
-                score = f"{a.correct}/{a.questions}" if a.correct is not None else "typed %"
                 ok = passes(ms.module, a.score)
                 table.add_row(
                     a.taken_on.isoformat(),
                     ms.module.short,
-                    score,
+                    labels.correct(a),
                     one_decimal(a.score),
                     Text("✓ pass" if ok else "✗ fail", style=result_style(self.app, ok)),
                     Text(dollars(a.fee), justify="right"),
@@ -195,11 +198,10 @@ class StudentDetailScreen(PageScreen):
             key=lambda pair: (pair[1].taken_on, pair[1].recorded_at),
         )
         for ms, a in practice:  # apart from the assessments: never a pass, never charged
-            score = f"{a.correct}/{a.questions}" if a.correct is not None else "typed %"
             table.add_row(
                 a.taken_on.isoformat(),
                 ms.module.short,
-                score,
+                labels.correct(a),
                 one_decimal(a.score),
                 Text("practice", style="italic"),
                 Text("-", justify="right"),
@@ -209,12 +211,21 @@ class StudentDetailScreen(PageScreen):
             table.move_cursor(row=min(row, table.row_count - 1))
 
         self.query_one("#activities", Static).update(activities_of(st))
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`d`, `a` and `c` are dim (and do nothing) without an attempt or a credential to act
+        on, `p` and `R` for a student who holds no CPT: the lines above say what is missing."""
+        if action in ("delete_attempt", "diagnostics"):
+            return self.query_one("#attempts", DataTable).row_count > 0 or None
+        if action == "record_credential":
+            return self.query_one("#credential-list", DataTable).row_count > 0 or None
+        if action in ("add_points", "renew"):
+            return self.holds_cpt or None
+        return True
 
     def action_delete_attempt(self) -> None:
         table = self.query_one("#attempts", DataTable)
-        if not table.row_count:
-            self.notify("No attempts to delete", severity="warning")
-            return
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or ""
         roster = self.cpt.roster
         attempt = next(a for a in roster.attempts if a.attempt_id == key)
@@ -237,9 +248,6 @@ class StudentDetailScreen(PageScreen):
     def action_diagnostics(self) -> None:
         """Enter or correct the diagnostic report of the attempt under the cursor."""
         table = self.query_one("#attempts", DataTable)
-        if not table.row_count:
-            self.notify("No attempts yet: r on the Progress grid records one", severity="warning")
-            return
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or ""
         roster = self.cpt.roster
         attempt, student = roster.attempts_by_id.get(key), roster.by_id.get(self.student_id)
@@ -264,17 +272,11 @@ class StudentDetailScreen(PageScreen):
     def action_record_credential(self) -> None:
         table = self.query_one("#credential-list", DataTable)
         held = {c.key: c for c in credentials_of(self.cpt.roster.standings[self.student_id])}
-        if not held:
-            self.notify("No credential earned yet", severity="warning")
-            return
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or ""
         record_credential(self.cpt, held.get(key) or next(iter(held.values())), self)
 
     def action_add_points(self) -> None:
         st = self.cpt.roster.standings[self.student_id]
-        if st.cpt_certified_on is None:
-            self.notify("Points count toward a CPT's renewal: no CPT yet", severity="warning")
-            return
 
         def save(entry: PointsEntry | None) -> None:
             if entry is not None:

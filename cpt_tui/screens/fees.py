@@ -73,16 +73,16 @@ def totals_table(
     """Subtotals per section and the total of the students shown; then, when some are not
     shown (dropped, filtered out), the class's charges, which always include them."""
     table = Table(box=None, padding=(0, 1), show_edge=False, expand=True)
-    table.add_column("Section", no_wrap=True)
+    table.add_column("Section", no_wrap=True, ratio=1)  # the room the figures leave
     titles = ["Registration", "Assessments", "Supplements", "Total"]
     renewals = bool(overall.recertification or (charges and charges.fees.recertification))
-    if renewals:
-        titles.insert(3, "Renewals")
-    # The figures are never cut: the section names give way first (a long label gets "…").
+    if renewals:  # "Reg." as above the students, so that every title fits whole
+        titles[0:1], titles[3:3] = ["Reg."], ["Renewals"]
+    # The figures and titles are never cut: the section names give way first (with "…").
     lines = [*sections.values(), overall] + ([charges.fees] if charges is not None else [])
     widest = max((len(cell) for line in lines for cell in amounts(line, renewals)), default=0)
     for title in titles:
-        table.add_column(title, justify="right", no_wrap=True, min_width=widest)
+        table.add_column(title, justify="right", no_wrap=True, min_width=max(widest, len(title)))
     names = list(sections)
     if len(names) > SECTIONS_LISTED:
         names, rest = names[: SECTIONS_LISTED - 1], names[SECTIONS_LISTED - 1 :]
@@ -92,7 +92,8 @@ def totals_table(
         table.add_row(plain(name) if name else "(none)", *amounts(sections[name], renewals))
     if rest:
         more = total(sections[name] for name in rest)
-        table.add_row(f"{len(rest)} more sections", *amounts(more, renewals), style="dim")
+        others = f"{len(rest)} more: " + ", ".join(name or "(none)" for name in rest)
+        table.add_row(plain(others), *amounts(more, renewals), style="dim")
     if charges is None or charges.students == count:
         label = charges.label if charges is not None else f"{count:,} shown"
         table.add_row(Text(label, style="bold"), *amounts(overall, renewals), style="bold")

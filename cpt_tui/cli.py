@@ -307,7 +307,7 @@ def said(
     for line in by_line:
         say(f"{file}: {line}")
     if not plan.ok:
-        say(f"cpt-tui: nothing imported: {plan.summary()}", err=True)
+        say(f"cpt-tui: nothing imported: {plan.refusal()}", err=True)
         return EXIT_REFUSED
     verb = "would import" if dry_run else "imported"
     note = " (dry run: nothing written)" if dry_run else ""

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import ValidationError
 
@@ -195,6 +195,7 @@ def read_table(data: bytes, aliases: dict[str, list[str]], known: Iterable[str] 
         raise CsvError(f"line {line}: the file holds a NUL byte; it is not a CSV file")
     lookup = {alias: column for column, names in aliases.items() for alias in names}
     reader = csv.reader(io.StringIO(text, newline=""))
+    start = 1
     try:
         header = next(reader, None)
         if not header or not any(h.strip() for h in header):
@@ -212,13 +213,17 @@ def read_table(data: bytes, aliases: dict[str, list[str]], known: Iterable[str] 
             else:
                 columns[column] = index
         rows: list[tuple[int, list[str]]] = []
+        # A record is named by the line it starts on, as a spreadsheet user counts: one with
+        # a quoted line break in a note ends on a later line (`reader.line_num`).
+        start = reader.line_num + 1
         for row in reader:
             if any(len(cell) > MAX_FIELD for cell in row):
-                raise CsvError(f"line {reader.line_num}: a cell is over {MAX_FIELD:,} characters")
+                raise CsvError(f"line {start}: a cell is over {MAX_FIELD:,} characters")
             if any(cell.strip() for cell in row):
-                rows.append((reader.line_num, row))
-    except csv.Error as exc:
-        raise CsvError(f"line {reader.line_num}: {exc}") from None
+                rows.append((start, row))
+            start = reader.line_num + 1
+    except csv.Error as exc:  # e.g. a quote never closed: named where its record starts
+        raise CsvError(f"line {start}: {exc}") from None
     return Table(columns, unknown, rows)
 
 
@@ -260,11 +265,43 @@ class ImportPlan:
             text += "; ignored columns: " + ", ".join(self.unknown_columns)
         return text
 
+    def refusal(self) -> str:
+        """Why nothing was imported and what the other rows would have done (`refused`)."""
+        return refused(self, len(self.new), len(self.updated), "row")
+
     def error_lines(self) -> list[str]:
         return [f"line {line}: {reason}" for line, reason in self.errors]
 
     def early_lines(self) -> list[str]:
         return [f"line {line}: early retake: {what}" for line, what in self.early]
+
+
+HEADER_LINE = 1
+"""The line a refusal of the whole file names: a missing column, before any row is read."""
+
+
+class _Refusable(Protocol):
+    errors: list[tuple[int, str]]
+    unchanged: int
+    unknown_columns: list[str]
+
+
+def refused(plan: _Refusable, new: int, updated: int, noun: str) -> str:
+    """A refused import in words that cannot be taken for what happened: `2 rows rejected;
+    without them, 1 would be new, 0 updated, 3 unchanged` (SPEC's dry-run words), or that
+    the header was refused and no row was read."""
+    if any(line == HEADER_LINE for line, _ in plan.errors):
+        text = "the file's columns are refused, so no row was checked"
+    else:
+        count = len(plan.errors)
+        text = (
+            f"{count} {noun}{'s' * (count != 1)} rejected; without "
+            f"{'them' if count != 1 else 'it'}, {new} would be new, {updated} updated, "
+            f"{plan.unchanged} unchanged"
+        )
+    if plan.unknown_columns:
+        text += "; ignored columns: " + ", ".join(plan.unknown_columns)
+    return text
 
 
 def row_student(roster: Roster, typed: str, hint: str = "") -> Student:

@@ -8,7 +8,7 @@ from datetime import date
 
 from .catalog import find_module
 from .csv_imports import ROSTER_ALIASES
-from .csvio import MatchedIds, Table, neutralise, read_table, row_student
+from .csvio import MatchedIds, Table, neutralise, read_table, refused, row_student
 from .diagnostics import find_activity, is_assessment, parse_percent
 from .models import Attempt
 from .parse import parse_date
@@ -65,6 +65,10 @@ class DiagnosticsPlan:
 
     def early_lines(self) -> list[str]:
         return []
+
+    def refusal(self) -> str:
+        """Why nothing was imported and what the other rows would have done."""
+        return refused(self, self.new, self.updated, "activity result")
 
     def summary(self) -> str:
         """`12 new, 0 updated, 0 unchanged, 0 rejected activity results (2 assessments)`."""

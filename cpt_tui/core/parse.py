@@ -11,8 +11,11 @@ from pydantic import ValidationError
 from .catalog import FIRST_ASSESSMENT_ON
 from .models import CENT, GRAD_YEAR_REASON, PATTERN_REASONS, Module
 
-_PERCENT = re.compile(r"^(\d{1,3}(?:\.\d{1,2})?)\s*%?$")
-_COUNT = re.compile(r"^\d{1,3}$")
+_NUMBER = re.compile(r"^(\d+)(?:\.(\d*))?\s*(%?)$")
+"""Digits, perhaps a point and decimals, perhaps a `%`: what a score may look like, read
+first so that each way it can be wrong gets its own reason."""
+PERCENT_DECIMALS = 2
+"""A percent is kept to two decimals (75.96%), as MSSC's score reports print it."""
 _US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _YES = {"yes", "y", "true", "1", "x"}
 _NO = {"no", "n", "false", "0", ""}
@@ -28,21 +31,27 @@ def parse_score(text: str, module: Module) -> tuple[int | None, Decimal | None]:
     text = text.strip()
     if not text:
         raise ValueError("enter the correct answers (e.g. 64) or a percent (e.g. 77.1%)")
-    if _COUNT.match(text):
-        correct = int(text)
+    match = _NUMBER.match(text)
+    if not match:
+        if text.startswith("-"):
+            raise ValueError("a score cannot be negative")
+        raise ValueError(f"{text!r} is not a score: type 64 (correct) or 77.1%")
+    whole, decimals, percent_sign = match.groups()
+    if not percent_sign:
+        if decimals is not None:
+            raise ValueError(
+                f"{text} is not a whole number of correct answers: add % for a percent ({text}%)"
+            )
+        correct = int(whole)
         if correct > module.questions:
             raise ValueError(f"{module.short} has only {module.questions} questions")
         return correct, None
-    match = _PERCENT.match(text)
-    if match and not text.endswith("%"):
+    if decimals is not None and len(decimals) > PERCENT_DECIMALS:
         raise ValueError(
-            f"{text} is not a whole number of correct answers: add % for a percent ({text}%)"
+            f"{text} has {len(decimals)} decimals: a percent takes at most "
+            f"{PERCENT_DECIMALS}, as MSSC's report prints it (e.g. 77.25%)"
         )
-    if not match:
-        if text.lstrip().startswith("-"):
-            raise ValueError("a score cannot be negative")
-        raise ValueError(f"{text!r} is not a score: type 64 (correct) or 77.1%")
-    percent = Decimal(match.group(1))
+    percent = Decimal(whole + ("." + decimals if decimals else ""))  # as typed: 77.10 stays
     if percent > 100:
         raise ValueError("a percent cannot be over 100%")
     return None, percent
@@ -150,6 +159,8 @@ def explain(error: ValidationError) -> dict[str, str]:
             reason = "is required"
         elif kind == "string_too_long":
             reason = f"is longer than {ctx.get('max_length')} characters"
+        elif kind == "string_pattern_mismatch" and item.get("input") == "":
+            reason = "is required"  # a pattern that refuses nothing at all asks for a value
         elif kind == "string_pattern_mismatch":
             reason = PATTERN_REASONS.get(ctx.get("pattern", ""), "is not valid")
         elif kind in _MONEY_REASONS:

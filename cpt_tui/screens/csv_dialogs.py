@@ -123,7 +123,7 @@ class ImportScreen(OfCptApp[None], ModalScreen[None]):
         def notice(self) -> str:
             plan = self.result
             if not plan.ok:  # told here only when the dialog closed before the import
-                return f"Nothing imported: {plan.summary()}"
+                return f"Nothing imported: {plan.refusal()}"
             return f"Imported {plan.kind}: {plan.summary()}"
 
     class Refused(Message, bubble=False):
@@ -255,7 +255,7 @@ class ImportScreen(OfCptApp[None], ModalScreen[None]):
         self.checked = None
         shown = plan.error_lines()[:6]
         more = len(plan.errors) - len(shown)
-        lines = [f"Nothing can be imported: {plan.summary()}", *shown]
+        lines = [f"Nothing can be imported: {plan.refusal()}", *shown]
         if more:
             path, attempts = choice
             flag = import_flag(data, attempts)

@@ -181,7 +181,7 @@ def test_scores_are_read_as_counts_or_percents(text: str, expected: tuple[object
         ("abc", "not a score"),
         ("", "enter the correct answers"),
         ("7e1", "not a score"),
-        ("77.123%", "not a score"),
+        ("77.123%", "3 decimals: a percent takes at most 2"),
         ("64.5", "add % for a percent"),
         ("77.1", "add % for a percent"),
     ],

@@ -18,6 +18,9 @@ Textual to the minor versions those tests passed on.
   is an `lru_cache` on a method, so its 1,024 entries keep as many widgets' style caches (and
   every line they drew) alive after the widgets are gone: memory grew for a few hundred
   dialogs opened and closed. Here the same colours are cached without the instance.
+- Escape read with the key after it (`typeahead.escape_apart`): Textual reads ESC and a
+  digit that arrive together as the character an Option key gives on macOS (`ESC 3` is `£`,
+  from its private table of sequences); here they are the two keys pressed.
 - Probes (the tests and `bench/`): the notifications held, the text on the terminal, and
   when each frame is written; Textual keeps each under a private name.
 """
@@ -32,6 +35,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
+from textual._ansi_sequences import ANSI_SEQUENCES_KEYS
 from textual._styles_cache import StylesCache
 from textual.app import App
 from textual.color import Color
@@ -156,6 +160,17 @@ def release_closed_widgets() -> None:
 
 
 # -- probes: what the tests and the bench read of a running app ------------------------------
+
+
+@lru_cache(maxsize=1)
+def escaped_digits() -> dict[str, str]:
+    """The characters Textual reads `ESC` and a digit as (`£` for `ESC 3`), each to its digit."""
+    return {
+        meaning: sequence[1]
+        for sequence, meaning in ANSI_SEQUENCES_KEYS.items()
+        if len(sequence) == 2 and sequence[0] == "\x1b" and sequence[1].isdigit()
+        if isinstance(meaning, str)
+    }
 
 
 def notices(app: App[Any]) -> list[Notification]:

@@ -10,8 +10,10 @@ from textual import events
 from textual.app import App
 from textual.dom import DOMNode
 from textual.message_pump import MessagePump
+from textual.widget import Widget
+from textual.widgets import Input, TextArea
 
-from .compat import fail_as_textual_does, wait_until_mounted
+from .compat import escaped_digits, fail_as_textual_does, wait_until_mounted
 
 SETTLE_SECONDS = 2.0
 """The longest a typed key waits for each step of the one before it."""
@@ -68,7 +70,8 @@ class TypeAheadApp(App[None]):
         try:
             while self._typed:
                 await self._keys_go.wait()
-                event = self._typed.popleft()
+                event, *after = escape_apart(self._typed.popleft(), self.focused)
+                self._typed.extendleft(after)  # at most one key: read when this one is handled
                 target: DOMNode = self.focused or self.screen
                 await super().on_event(event)
                 await self._settled(target)
@@ -86,6 +89,31 @@ class TypeAheadApp(App[None]):
                 await _handled(node)
             if all(node.message_queue_size == 0 for node in nodes) and screen is self.screen:
                 return
+
+
+def escape_apart(key: events.Key, focused: Widget | None) -> tuple[events.Key, ...]:
+    """`escape` and the key after it, read as one key, given back as the two keys pressed.
+
+    A terminal sends Alt+a as ESC then `a`, so when Escape and the next key arrive together
+    (a fast typist, a slow SSH link) Textual reads them as `alt+a`, and ESC then a digit as
+    the character macOS's Option key gives (`ESC 3` is `£`). cpt-tui binds no Alt key and
+    no such character, and its keys `1`-`4` switch screens, so away from a text field each
+    is taken as `escape` then the key. In a text field (`focused`) it is left as typed: `£`
+    may be meant there, and a stray character loses nothing, where `escape` closes a form.
+    Alt with an arrow or backspace (which type nothing) is left as it is everywhere.
+    """
+    name, character = key.key, key.character
+    if isinstance(focused, (Input, TextArea)) or character is None:
+        return (key,)
+    if name.startswith("alt+") and character.isprintable():
+        name = name.removeprefix("alt+")
+        if name.startswith("shift+"):
+            name = character  # `alt+shift+r` is `R`, as Textual names an upper-case letter
+    elif (digit := escaped_digits().get(character)) is not None:
+        name = character = digit
+    else:
+        return (key,)
+    return events.Key("escape", "\x1b"), events.Key(name, character)
 
 
 async def _handled(node: MessagePump) -> None:

@@ -5,21 +5,26 @@ no longer count, and what deleting an attempt takes away."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
+import pytest
 from textual.widgets import Input
 
 from cpt_tui.app import CptApp
 from cpt_tui.core import catalog
 from cpt_tui.core.catalog import DEFAULT_RETAKE_POLICY
+from cpt_tui.core.recert import current_points, find_category, points_not_counted, read_category
 from cpt_tui.core.retakes import reaches_ready
 from cpt_tui.core.standing import module_standing
+from cpt_tui.screens.credentials import PointsScreen
+from cpt_tui.screens.detail import StudentDetailScreen
 from cpt_tui.screens.progress import ProgressScreen
 from cpt_tui.screens.record import EarlyRetakeScreen, RecordScreen
 from cpt_tui.store import Store
 
-from .conftest import fixed_clock, settle, type_text
+from .conftest import fixed_clock, said, screen_text, settle, type_text
 
 
 def stored(app: CptApp) -> Store:
@@ -141,3 +146,129 @@ def test_a_practice_score_reaches_ready_exactly_at_the_pass_mark_plus_the_margin
     narrower = policy.model_copy(update={"readiness_margin": Decimal("2.5")})
     assert reaches_ready(quality, Fraction(155, 2), narrower)
     assert not reaches_ready(quality, Fraction(77), narrower)
+
+
+async def open_detail(pilot, row: int) -> StudentDetailScreen:  # type: ignore[no-untyped-def]
+    """The detail of the student on this row of the Progress grid (E2001 is row 0)."""
+    await pilot.press("2")
+    await settle(pilot)
+    await pilot.press(*["j"] * row, "enter")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, StudentDetailScreen)
+    return pilot.app.screen
+
+
+def test_a_category_by_its_first_letters_or_why_not() -> None:
+    assert read_category("ed") == "education" and read_category(" C ") == "certification"
+    assert read_category("Employment in a manufacturing role") == "employment"
+    for typed, reason in (
+        ("e", "e could be education or employment: type more letters"),
+        ("", "type education, certification, employment or other"),
+        ("x", "no category is 'x': type education, certification, employment or other"),
+    ):
+        with pytest.raises(ValueError) as refused:
+            read_category(typed)
+        assert str(refused.value) == reason
+        assert find_category(typed) is None
+
+
+def test_points_count_within_the_current_validity_only(demo_store: Store) -> None:
+    """Dana Kowalski: CPT 2021-12-16, expiring 2026-12-16, renewed 2026-11-21."""
+    day = date.fromisoformat
+    st = demo_store.roster.standings["E2002"]
+    assert points_not_counted(st, day("2021-12-16")) is None  # the CPT's own day counts
+    assert points_not_counted(st, day("2021-12-15")) == (
+        "dated 2021-12-15, before the CPT of 2021-12-16: they never count"
+    )
+    demo_store.recertify("E2002", day("2026-11-21"))
+    st = demo_store.roster.standings["E2002"]
+    assert points_not_counted(st, day("2026-11-21")) is None
+    assert points_not_counted(st, day("2026-11-20")) == (
+        "dated 2026-11-20, before the renewal of 2026-11-21: they do not count toward the "
+        "next renewal (points from 2026-11-21 on do)"
+    )
+    assert points_not_counted(st, day("2031-12-17")) == (
+        "dated 2031-12-17, after the CPT expired on 2031-12-16: they never count"
+    )
+    assert points_not_counted(demo_store.roster.standings["S1002"], day("2026-11-21")) == (
+        "only a CPT holder collects recertification points"
+    )
+
+
+async def test_e_is_refused_as_two_categories_and_nothing_is_saved(app: CptApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_detail(pilot, row=0)  # Marcus Reed
+        before = app.store.path.read_bytes()
+        await pilot.press("p")
+        await settle(pilot)
+        assert isinstance(app.screen, PointsScreen)
+        await type_text(pilot, "25")
+        await pilot.press("tab")
+        await type_text(pilot, "e")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PointsScreen)
+        assert shown(app, "#category-error") == (
+            "e could be education or employment: type more letters"
+        )
+        await type_text(pilot, "m")  # em: employment
+        await pilot.press("enter")
+        await settle(pilot)
+        assert said(app) == "Added 25 points (employment)"
+    assert app.store.path.read_bytes() != before
+    assert stored(app).roster.by_id["E2001"].points[-1].category == "employment"
+
+
+async def test_points_before_the_renewal_say_they_do_not_count(app: CptApp) -> None:
+    """Dana Kowalski renews today; points then dated before today are kept (the history of
+    the validity just ended) but the dialog says, as the date is typed, and the notice says
+    again, that they do not count toward the next renewal."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        detail = await open_detail(pilot, row=1)
+        await pilot.press("R", "y")
+        await settle(pilot)
+        assert said(app) == "CPT renewed; u undoes it"
+        await pilot.press("p")
+        await settle(pilot)
+        assert shown(app, "#earned_on-note") == ""  # today's points count
+        await type_text(pilot, "30")
+        await pilot.press("tab")
+        await type_text(pilot, "edu")
+        await pilot.press("tab", "ctrl+u")
+        await type_text(pilot, "2026-11-01")
+        why = (
+            "dated 2026-11-01, before the renewal of 2026-11-21: they do not count toward the "
+            "next renewal (points from 2026-11-21 on do)"
+        )
+        assert shown(app, "#earned_on-note") == f"Not counted: {why}."
+        await pilot.press("enter")
+        await settle(pilot)
+        assert said(app) == f"Added 30 points (education), not counted: {why}"
+        assert app.screen is detail
+        assert "0 of 100 points since 2026-11-21" in screen_text(app)
+    dana = stored(app).roster
+    assert dana.by_id["E2002"].points[-1].earned_on == date(2026, 11, 1)
+    assert current_points(dana.standings["E2002"]) == 0
+
+
+async def test_points_before_the_cpt_are_refused_beside_the_date(app: CptApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_detail(pilot, row=0)  # Marcus Reed: CPT 2026-05-07
+        before = app.store.path.read_bytes()
+        await pilot.press("p")
+        await settle(pilot)
+        await type_text(pilot, "10")
+        await pilot.press("tab")
+        await type_text(pilot, "other")
+        await pilot.press("tab", "ctrl+u")
+        await type_text(pilot, "2026-04-01")
+        assert shown(app, "#earned_on-note") == (
+            "Not counted: dated 2026-04-01, before the CPT of 2026-05-07: they never count."
+        )
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PointsScreen)
+        assert shown(app, "#earned_on-error") == (
+            "before the CPT of 2026-05-07: points then never count"
+        )
+    assert app.store.path.read_bytes() == before

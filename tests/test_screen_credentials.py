@@ -174,7 +174,7 @@ async def test_p_refuses_bad_points_and_saves_nothing(app: CptApp) -> None:
         await settle(pilot)
         text = screen_text(app)
         assert "points must be between 1 and 1,000" in text
-        assert "type education, certification, employment or other" in text
+        assert "e could be education or employment: type more letters" in text
         await pilot.press("escape")
         await settle(pilot)
         assert app.store.path.read_bytes() == before

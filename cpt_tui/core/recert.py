@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -119,14 +120,53 @@ def renewed(st: Standing, on: date, schedule: FeeSchedule) -> Student:
     return st.student.model_copy(update={"renewals": (*st.student.renewals, renewal)})
 
 
-def find_category(text: str) -> str | None:
-    """A points category by its key (`education`), its description, or the start of its
-    key when only one begins so (`ed`, `c`); None when unknown or ambiguous (`e`)."""
-    folded = text.strip().casefold()
+def read_category(text: str) -> str:
+    """A points category as typed: its key (`education`), its description, or the start of
+    its key when only one begins so (`ed`, `c`). ValueError says why not: empty, unknown,
+    or first letters that begin more than one (`e`: education or employment)."""
+    typed = text.strip()
+    folded = typed.casefold()
+    keys = list(POINTS_CATEGORIES)
     if not folded:
-        return None
+        raise ValueError(f"type {_either(keys)}")
     for key, description in POINTS_CATEGORIES.items():
         if folded in (key, description.casefold()):
             return key
-    starting = [key for key in POINTS_CATEGORIES if key.startswith(folded)]
-    return starting[0] if len(starting) == 1 else None
+    starting = [key for key in keys if key.startswith(folded)]
+    if len(starting) > 1:
+        raise ValueError(f"{typed} could be {_either(starting)}: type more letters")
+    if not starting:
+        raise ValueError(f"no category is {typed!r}: type {_either(keys)}")
+    return starting[0]
+
+
+def find_category(text: str) -> str | None:
+    """`read_category`, None where it refuses."""
+    try:
+        return read_category(text)
+    except ValueError:
+        return None
+
+
+def _either(words: Sequence[str]) -> str:
+    """`a or b`, `a, b or c`."""
+    return ", ".join(words[:-1]) + " or " + words[-1] if len(words) > 1 else words[0]
+
+
+def points_not_counted(st: Standing, earned_on: date) -> str | None:
+    """Why points dated `earned_on` count toward no renewal of `st`'s CPT; None when they
+    count (dated within the current validity: from the CPT date, or the latest renewal's,
+    to the expiry). Points before the CPT date never count: the import refuses them."""
+    status = recertification(st, earned_on)
+    if status is None:
+        return "only a CPT holder collects recertification points"
+    if earned_on < status.certified_on:
+        return f"dated {earned_on}, before the CPT of {status.certified_on}: they never count"
+    if earned_on < status.valid_from:
+        return (
+            f"dated {earned_on}, before the renewal of {status.valid_from}: they do not count "
+            f"toward the next renewal (points from {status.valid_from} on do)"
+        )
+    if status.expired:
+        return f"dated {earned_on}, after the CPT expired on {status.expires_on}: they never count"
+    return None

@@ -19,7 +19,7 @@ from ..core.catalog import CPT_CREDENTIAL, POINTS_CATEGORIES, RECERTIFICATION_PO
 from ..core.credentials import Credential, credentials_of, verification_queue
 from ..core.models import MAX_ENTRY_POINTS, CredentialNote, PointsEntry, Student
 from ..core.parse import explain, parse_date, parse_whole
-from ..core.recert import find_category, recertification
+from ..core.recert import points_not_counted, read_category, recertification
 from ..core.standing import Standing
 from ..core.text import plain
 from ..messages import Saved
@@ -160,7 +160,9 @@ class CredentialScreen(ModalScreen[Noted | None]):
 
 
 class PointsScreen(ModalScreen[PointsEntry | None]):
-    """One recertification points entry: date, category, whole points, a note."""
+    """One recertification points entry: date, category, whole points, a note. Points dated
+    before the CPT are refused (they never count); dated before its latest renewal, the
+    dialog says as the date is typed that they do not count toward the next one."""
 
     BINDINGS = [
         Binding("enter", "save", "Save", priority=True),
@@ -175,9 +177,10 @@ class PointsScreen(ModalScreen[PointsEntry | None]):
         ("note", "Note", "what it was (course, employer, certificate)"),
     )
 
-    def __init__(self, student: Student, today: date) -> None:
+    def __init__(self, standing: Standing, today: date) -> None:
         super().__init__()
-        self.student, self.today = student, today
+        self.standing, self.today = standing, today
+        self.student = standing.student
 
     def compose(self) -> ComposeResult:
         yield KeyBar()  # this dialog's keys, over the screen's
@@ -189,6 +192,8 @@ class PointsScreen(ModalScreen[PointsEntry | None]):
                     yield Label(label, classes="label")
                     yield SafeInput(value, placeholder=placeholder, id=name, classes="compact")
                 yield FieldError(id=f"{name}-error")
+                if name == "earned_on":
+                    yield Static("", id="earned_on-note", classes="hint")
             categories = "; ".join(f"{k}: {v}" for k, v in POINTS_CATEGORIES.items())
             yield Static(f"Categories (the first letters do): {categories}.", classes="hint")
             yield Static("enter saves    escape cancels    tab next field", classes="hint")
@@ -199,6 +204,18 @@ class PointsScreen(ModalScreen[PointsEntry | None]):
     def _value(self, name: str) -> str:
         return self.query_one(f"#{name}", Input).value
 
+    @on(Input.Changed, "#earned_on")
+    def _date_typed(self, event: Input.Changed) -> None:
+        """Whether points of the date typed count toward the next renewal, before saving."""
+        try:
+            day = parse_date(event.value, self.today)
+        except ValueError:
+            day = None
+        why = points_not_counted(self.standing, day) if day is not None else None
+        note = self.query_one("#earned_on-note", Static)
+        note.update(plain(f"Not counted: {why}." if why else ""))
+        note.display = bool(why)
+
     def action_save(self) -> None:
         found: dict[str, object] = {}
         errors: dict[str, str] = {}
@@ -208,12 +225,15 @@ class PointsScreen(ModalScreen[PointsEntry | None]):
             )
         except ValueError as exc:
             errors["points"] = str(exc)
-        category = find_category(self._value("category"))
-        if category is None:
-            errors["category"] = "type education, certification, employment or other"
-        found["category"] = category
         try:
-            found["earned_on"] = parse_date(self._value("earned_on"), self.today)
+            found["category"] = read_category(self._value("category"))
+        except ValueError as exc:
+            errors["category"] = str(exc)
+        try:
+            day = found["earned_on"] = parse_date(self._value("earned_on"), self.today)
+            certified = self.standing.cpt_certified_on
+            if certified is not None and day < certified:
+                raise ValueError(f"before the CPT of {certified}: points then never count")
         except ValueError as exc:
             errors["earned_on"] = str(exc)
         found["note"] = self._value("note").strip()

@@ -17,7 +17,7 @@ from ..core.credentials import credentials_of
 from ..core.deletion import deleting_takes
 from ..core.fees import dollars
 from ..core.models import Attempt, Module, PointsEntry, RetakePolicy, Student, one_decimal
-from ..core.recert import recertification
+from ..core.recert import points_not_counted, recertification
 from ..core.retakes import eligibility, is_ready, latest_practice
 from ..core.standing import CptStatus, Standing, expires_on, passes
 from ..core.text import plain
@@ -81,14 +81,16 @@ class DiagnosticsSaved(Saved[Attempt]):
 
 
 class PointsAdded(Saved[Student]):
-    """Recertification points added."""
+    """Recertification points added; `not_counted` says why they count toward no renewal
+    (dated before the latest one), empty when they count."""
 
-    def __init__(self, entry: PointsEntry) -> None:
+    def __init__(self, entry: PointsEntry, not_counted: str = "") -> None:
         super().__init__()
-        self.entry = entry
+        self.entry, self.not_counted = entry, not_counted
 
     def notice(self) -> str:
-        return f"Added {self.entry.points} points ({self.entry.category})"
+        added = f"Added {self.entry.points} points ({self.entry.category})"
+        return f"{added}, not counted: {self.not_counted}" if self.not_counted else added
 
 
 class CptRenewed(Saved[Student]):
@@ -282,11 +284,16 @@ class StudentDetailScreen(PageScreen):
             if entry is not None:
                 self.cpt.change(
                     lambda: self.cpt.store.add_points(self.student_id, entry),
-                    PointsAdded(entry),
+                    PointsAdded(entry, self._not_counted(entry)),
                     asker=self,
                 )
 
-        self.app.push_screen(PointsScreen(st.student, self.cpt.store.today()), save)
+        self.app.push_screen(PointsScreen(st, self.cpt.store.today()), save)
+
+    def _not_counted(self, entry: PointsEntry) -> str:
+        """Why these points count toward no renewal, by the standing as it is now."""
+        st = self.cpt.roster.standings[self.student_id]
+        return points_not_counted(st, entry.earned_on) or ""
 
     def action_renew(self) -> None:
         today = self.cpt.store.today()

@@ -216,7 +216,9 @@ class TestAfterTheCourse:
         assert snap_compare(demo_app, terminal_size=SIZE, run_before=run)
 
     def test_points_dialog_with_refusals(self, snap_compare: Snap, demo_app: CptApp) -> None:
-        """`p` with 0 points and an ambiguous category `e`: each reason under its field."""
+        """`p` with 0 points and an ambiguous category `e`: each reason under its field
+        ("points must be between 1 and 1,000", "e could be education or employment: type
+        more letters"); the date (today) counts, so no "Not counted" line."""
         run = steps("2", "enter", "p", ("type", "0"), "tab", ("type", "e"), "enter")
         assert snap_compare(demo_app, terminal_size=SIZE, run_before=run)
 

@@ -100,6 +100,10 @@ def run(args: argparse.Namespace) -> int:
         say(f"no store at {db} yet: the file is checked against an empty roster")
     if command is None:
         return run_tui(store, theme=getattr(args, "theme", None))
+    if getattr(args, "section", None) is not None:  # report, testday: named as stored
+        from .testday import check_section
+
+        args.section = check_section(store.roster, args.section)
     # A command runs once and exits, and makes next to no reference cycles: the collector
     # would only walk the store's 30,000 records again and again (a tenth of an export).
     gc.disable()
@@ -122,9 +126,6 @@ def run(args: argparse.Namespace) -> int:
             store, args.file, attempts=args.attempts, bom=not args.no_bom, force=args.force
         )
     if command == "report":
-        from .testday import check_section
-
-        check_section(store.roster, args.section)
         if args.diagnostics:
             from .diagnostics_report import print_diagnostics
 

@@ -22,11 +22,15 @@ class NoSuchSection(CptError):
     """`--section` names no section: the message lists those there are (exit 2)."""
 
 
-def check_section(roster: Roster, section: str | None) -> None:
-    """NoSuchSection, listing the sections there are, when `section` names none of them
-    (dropped students' sections count; case is ignored). None asks for every section."""
-    if section is None or roster.has_section(section):
-        return
+def check_section(roster: Roster, section: str | None) -> str | None:
+    """`--section` as the roster writes it (`p3` -> `P3`: every title and total then shows
+    the stored name), or NoSuchSection listing the sections there are when it names none
+    of them (dropped students' sections count; case is ignored). None: every section."""
+    if section is None:
+        return None
+    stored = roster.section_named(section)
+    if stored is not None:
+        return stored
     there = sorted({s.section for s in roster.students if s.section}, key=str.casefold)
     listed = ", ".join(there) if there else "none: no student has a section"
     raise NoSuchSection(f"no section {section!r}; the sections are: {listed}")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -167,8 +167,17 @@ class Roster:
 
     def has_section(self, section: str) -> bool:
         """True when some student (dropped ones too) is in this section (case ignored)."""
+        return self.section_named(section) is not None
+
+    def section_named(self, section: str) -> str | None:
+        """The section as the roster writes it (`p3` -> `P3`; dropped students count), or
+        None when no student is in it. Spelt two ways (`P3`, `p3`), the commoner, then the
+        first in sorted order."""
         wanted = section_key(section)
-        return any(section_key(s.section) == wanted for s in self.students)
+        spellings = Counter(s.section for s in self.students if section_key(s.section) == wanted)
+        if not spellings:
+            return None
+        return min(spellings, key=lambda spelt: (-spellings[spelt], spelt))
 
     def visible(self, *, show_dropped: bool = False, text: str = "") -> list[Student]:
         """Students a screen shows: dropped ones only on request, filtered on name (as

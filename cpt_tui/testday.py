@@ -31,7 +31,9 @@ def check_section(roster: Roster, section: str | None) -> str | None:
     stored = roster.section_named(section)
     if stored is not None:
         return stored
-    there = sorted({s.section for s in roster.students if s.section}, key=str.casefold)
+    there = sorted(
+        {s.section for s in roster.students if s.section}, key=lambda s: (s.casefold(), s)
+    )
     listed = ", ".join(there) if there else "none: no student has a section"
     raise NoSuchSection(f"no section {section!r}; the sections are: {listed}")
 

@@ -78,5 +78,5 @@ def test_a_section_spelt_two_ways_is_named_by_the_commoner_spelling() -> None:
     assert check_section(roster, "p3 ") == "P3"
     assert roster.section_named("EVENING") == "Evening"
     assert check_section(roster, None) is None
-    with pytest.raises(NoSuchSection, match="the sections are: Evening, p3, P3"):
+    with pytest.raises(NoSuchSection, match="the sections are: Evening, P3, p3"):
         check_section(roster, "P4")

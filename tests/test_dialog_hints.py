@@ -5,14 +5,15 @@ no longer count, and what deleting an attempt takes away."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 from textual.widgets import Input
 
-from cpt_tui.app import CptApp
+from cpt_tui.app import CptApp, create_app
 from cpt_tui.core import catalog
 from cpt_tui.core.catalog import DEFAULT_RETAKE_POLICY
 from cpt_tui.core.recert import current_points, find_category, points_not_counted, read_category
@@ -272,3 +273,20 @@ async def test_points_before_the_cpt_are_refused_beside_the_date(app: CptApp) ->
             "before the CPT of 2026-05-07: points then never count"
         )
     assert app.store.path.read_bytes() == before
+
+
+async def test_a_cpt_expired_says_at_once_that_todays_points_never_count(
+    demo_path: Path,
+) -> None:
+    """On 2032-01-02 Marcus Reed's CPT (expired 2031-05-07) takes no points: the dialog says
+    so as it opens, before anything is typed."""
+    later = Store(demo_path, clock=lambda: datetime(2032, 1, 2, 10, 0), user="tester")
+    app = create_app(later)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_detail(pilot, row=0)
+        await pilot.press("p")
+        await settle(pilot)
+        assert isinstance(app.screen, PointsScreen)
+        assert shown(app, "#earned_on-note") == (
+            "Not counted: dated 2032-01-02, after the CPT expired on 2031-05-07: they never count."
+        )

@@ -200,15 +200,17 @@ class PointsScreen(ModalScreen[PointsEntry | None]):
 
     def on_mount(self) -> None:
         self.query_one("#points", Input).focus()
+        self._date_typed()
 
     def _value(self, name: str) -> str:
         return self.query_one(f"#{name}", Input).value
 
     @on(Input.Changed, "#earned_on")
-    def _date_typed(self, event: Input.Changed) -> None:
-        """Whether points of the date typed count toward the next renewal, before saving."""
+    def _date_typed(self) -> None:
+        """Whether points of the date typed (today's at first: a CPT expired takes none)
+        count toward the next renewal, before saving."""
         try:
-            day = parse_date(event.value, self.today)
+            day = parse_date(self._value("earned_on"), self.today)
         except ValueError:
             day = None
         why = points_not_counted(self.standing, day) if day is not None else None

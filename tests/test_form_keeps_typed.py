@@ -141,3 +141,32 @@ def test_id_taken_names_the_student_an_id_means(demo_store: Store) -> None:
     assert roster.id_taken("T300") is None
     assert roster.id_taken("70") is None
     assert roster.id_taken("  ") is None  # refused as required, not as taken
+
+
+async def test_an_edit_to_an_id_taken_meanwhile_reopens_the_edit_form(app: CptApp) -> None:
+    """Marcus Reed's ID changed to one another instructor gave a new student while the form
+    was open: asked and confirmed, the store refuses, and the edit form opens again with
+    what was typed and the reason beside the ID; escape leaves him as he was."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")  # Marcus Reed, E2001
+        other = Store(app.store.path, clock=fixed_clock, user="colleague")
+        other.save_student(StudentForm(student_id="Z9", first_name="Zed", last_name="Zulu"))
+        before = app.store.path.read_bytes()
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "z9")
+        await pilot.press("enter")
+        await settle(pilot)
+        if isinstance(app.screen, ConfirmScreen):  # asked first, unless it knew already
+            await pilot.press("y")
+            await settle(pilot)
+        form = app.screen
+        assert isinstance(form, StudentFormScreen) and form.original is not None
+        assert form.original.student_id == "E2001"
+        assert (field(app, "student_id"), field(app, "last_name")) == ("z9", "Reed")
+        assert reason(app, "student_id") == "ID z9 (stored as Z9) is already Zed Zulu's"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, RosterScreen)
+    assert app.store.path.read_bytes() == before
+    assert Store(app.store.path, clock=fixed_clock).roster.by_id["E2001"].last_name == "Reed"

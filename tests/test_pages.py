@@ -5,11 +5,13 @@ queue `?`, `1`-`4`, `u` and `x` did nothing."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
-from cpt_tui.app import CptApp
+from cpt_tui.app import CptApp, create_app
 from cpt_tui.screens.credentials import CredentialScreen, VerificationQueueScreen
 from cpt_tui.screens.csv_dialogs import ExportScreen, ImportScreen
 from cpt_tui.screens.detail import StudentDetailScreen
@@ -156,3 +158,23 @@ async def test_the_detail_dims_the_keys_with_nothing_to_act_on(app: CptApp) -> N
                 assert {key for key in dimmed if not enabled[key]} == {"p", "R"}
                 practice = detail.query_one("#attempts", DataTable).get_row_at(3)
                 assert [str(cell) for cell in practice[1:5]] == ["Quality", "-", "82.0", "practice"]
+
+
+async def test_the_detail_marks_a_retake_sat_before_its_wait_ended(demo_store: Store) -> None:
+    """Zoë O'Brien (S1004) may retake Safety from 2026-11-28; one recorded on 2026-11-21
+    (the Record dialog asks first) reads `✓ pass, early` in her detail; the others do not."""
+    demo_store.record_attempt("S1004", "safety", date(2026, 11, 21), correct=70)
+    app = create_app(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("2", "slash")
+        await type_text(pilot, "S1004")
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, StudentDetailScreen)
+        table = app.screen.query_one("#attempts", DataTable)
+        results = {str(table.get_row_at(i)[0]): str(table.get_row_at(i)[4]) for i in range(3)}
+        assert results == {
+            "2026-09-18": "✗ fail",
+            "2026-11-13": "✗ fail",
+            "2026-11-21": "✓ pass, early",
+        }

@@ -11,7 +11,13 @@ from pydantic import ValidationError
 from cpt_tui.core import catalog
 from cpt_tui.core.fees import retake_rate, student_fees
 from cpt_tui.core.models import Attempt, RetakePolicy, Student
-from cpt_tui.core.retakes import eligibility, is_ready, latest_practice, policy_on
+from cpt_tui.core.retakes import (
+    early_retakes,
+    eligibility,
+    is_ready,
+    latest_practice,
+    policy_on,
+)
 from cpt_tui.core.roster import Roster
 from cpt_tui.core.standing import ModuleStanding, standing
 from cpt_tui.core.testday import DAY_CSV_HEADER, day_csv_rows, day_totals, plan_day
@@ -74,6 +80,18 @@ def test_the_second_failure_waits_15_and_the_third_60() -> None:
     assert eligibility(four, D + timedelta(days=60), POLICIES).eligible_from == D + timedelta(
         days=120
     )
+
+
+def test_an_attempt_sat_before_its_wait_ended_is_an_early_retake() -> None:
+    """The detail marks it: 14 days after a first failure is early, 15 is not; after the
+    third failure 59 days is early; the first attempt and a practice test never are."""
+    d14, d29, d88 = (D + timedelta(days=n) for n in (14, 29, 88))
+    ms = safety(sat(D, 60), sat(d14, 61), sat(d29, 62), sat(d88, 70, n=1))
+    assert early_retakes(ms, POLICIES) == {f"S1safety{d14}assessment0", f"S1safety{d88}assessment1"}
+    on_time = safety(sat(D, 60), sat(D + timedelta(days=15), 64))
+    assert early_retakes(on_time, POLICIES) == frozenset()
+    practised = safety(sat(D, 60), sat(D + timedelta(days=1), percent="80", kind="practice"))
+    assert early_retakes(practised, POLICIES) == frozenset()
 
 
 def test_a_pass_clears_the_wait() -> None:

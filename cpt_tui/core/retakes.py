@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
 
-from .models import Attempt, RetakePolicy
+from .models import Attempt, Module, RetakePolicy
 from .standing import ModuleStanding, judged
 
 
@@ -58,21 +58,41 @@ def assessments_until(ms: ModuleStanding, on: date) -> tuple[Attempt, ...]:
 
 
 def eligibility(ms: ModuleStanding, on: date, history: Sequence[RetakePolicy]) -> Eligibility:
-    """May the module be sat on `on`? A pass clears every wait; otherwise the latest failure
-    sets it: `wait_days` after it, `long_wait_days` from the `long_wait_from`-th failure on,
-    each by the policy in force on the failure's date. Attempts after `on` are ignored."""
+    """May the module be sat on `on`? See `_wait`; attempts after `on` are ignored."""
     attempts = assessments_until(ms, on)
     if not attempts:
         return Eligibility(on, 0, None, None)
-    last = attempts[-1].taken_on
-    failures = 0
+    failures, eligible_from = _wait(ms.module, attempts, history)
+    return Eligibility(on, failures, attempts[-1].taken_on, eligible_from)
+
+
+def early_retakes(ms: ModuleStanding, history: Sequence[RetakePolicy]) -> frozenset[str]:
+    """The IDs of the module's assessments sat before the wait after the failures before
+    them had ended (the Record dialog asks before recording one; the detail marks them)."""
+    attempts = ms.attempts
+    return frozenset(
+        attempt.attempt_id
+        for index, attempt in enumerate(attempts)
+        if (until := _wait(ms.module, attempts[:index], history)[1]) is not None
+        and attempt.taken_on < until
+    )
+
+
+def _wait(
+    module: Module, attempts: Sequence[Attempt], history: Sequence[RetakePolicy]
+) -> tuple[int, date | None]:
+    """The failures among `attempts` (oldest first) and the first day the module may be sat
+    after them. A pass clears every wait; otherwise the latest failure sets it: `wait_days`
+    after it, `long_wait_days` from the `long_wait_from`-th failure on, each by the policy
+    in force on the failure's date."""
+    if not attempts:
+        return 0, None
     for attempt in attempts:
-        if judged(ms.module, attempt)[1]:
-            return Eligibility(on, 0, last, None)
-        failures += 1
+        if judged(module, attempt)[1]:
+            return 0, None
     failed_on = attempts[-1].taken_on
-    wait = wait_after(failures, policy_on(history, failed_on))
-    return Eligibility(on, failures, last, failed_on + timedelta(days=wait))
+    wait = wait_after(len(attempts), policy_on(history, failed_on))
+    return len(attempts), failed_on + timedelta(days=wait)
 
 
 def latest_practice(ms: ModuleStanding, on: date) -> Attempt | None:

@@ -18,7 +18,7 @@ from ..core.deletion import deleting_takes
 from ..core.fees import dollars
 from ..core.models import Attempt, Module, PointsEntry, RetakePolicy, Student, one_decimal
 from ..core.recert import points_not_counted, recertification
-from ..core.retakes import eligibility, is_ready, latest_practice
+from ..core.retakes import early_retakes, eligibility, is_ready, latest_practice
 from ..core.standing import CptStatus, Standing, expires_on, passes
 from ..core.text import plain
 from ..messages import Saved
@@ -184,14 +184,18 @@ class StudentDetailScreen(PageScreen):
         row = table.cursor_row
         table.clear()
         for ms in st.modules.values():
+            early = early_retakes(ms, roster.retake_policies)
             for a in ms.attempts:
                 ok = passes(ms.module, a.score)
+                result = ("✓ pass" if ok else "✗ fail") + (
+                    ", early" if a.attempt_id in early else ""
+                )
                 table.add_row(
                     a.taken_on.isoformat(),
                     ms.module.short,
                     labels.correct(a),
                     one_decimal(a.score),
-                    Text("✓ pass" if ok else "✗ fail", style=result_style(self.app, ok)),
+                    Text(result, style=result_style(self.app, ok)),
                     Text(dollars(a.fee), justify="right"),
                     key=a.attempt_id,
                 )

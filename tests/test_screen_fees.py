@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 from decimal import Decimal
 
 from rich.console import Console
 from textual.widgets import Input
 
-from cpt_tui.app import CptApp
+from cpt_tui.app import CptApp, create_app
 from cpt_tui.core.csvio import roster_rows, write_csv
 from cpt_tui.core.fees import FeeLine, total
 from cpt_tui.screens.fee_schedule import FeeScheduleScreen
 from cpt_tui.screens.fees import FeesScreen, totals_table
 from cpt_tui.store import Store
+from cpt_tui.widgets.virtual_table import VirtualTable
 
 from .conftest import fixed_clock, screen_text, settle, type_text
 
@@ -166,3 +168,21 @@ def test_with_renewals_every_title_of_the_totals_fits_whole() -> None:
     console.print(totals_table(sections, total(sections.values()), 2))
     header = console.export_text().splitlines()[0].split()
     assert header == ["Section", "Reg.", "Assessments", "Supplements", "Renewals", "Total"]
+
+
+async def test_the_students_table_has_the_renewals_column_the_totals_have(
+    demo_store: Store,
+) -> None:
+    """Kowalski (Evening) renewed: filtered to P2, whose students renewed nothing, the totals
+    still have a Renewals column (the class's charges include hers), and so has the table of
+    students above them (it had not: the two tables' columns did not line up)."""
+    demo_store.recertify("E2002", date(2026, 11, 21))
+    app = create_app(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("3", "slash")
+        await type_text(pilot, "P2")
+        await pilot.press("enter")
+        await settle(pilot)
+        titles = [column.title for column in app.screen.query_one(VirtualTable).columns]
+        assert "Renewals" in titles
+        assert "Renewals" in screen_text(app).split("Section", 2)[-1]  # the totals' titles

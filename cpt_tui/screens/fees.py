@@ -64,6 +64,12 @@ keeps every cohort has dozens of sections, which would leave no room for the stu
 filter on a section to see its own)."""
 
 
+def has_renewals(overall: FeeLine, charges: ClassCharges | None) -> bool:
+    """Whether the tables show a Renewals column: a student shown, or any in the class,
+    renewed a CPT (so the students' table and the totals under it have the same columns)."""
+    return bool(overall.recertification or (charges and charges.fees.recertification))
+
+
 def totals_table(
     sections: dict[str, FeeLine],
     overall: FeeLine,
@@ -75,7 +81,7 @@ def totals_table(
     table = Table(box=None, padding=(0, 1), show_edge=False, expand=True)
     table.add_column("Section", no_wrap=True, ratio=1)  # the room the figures leave
     titles = ["Registration", "Assessments", "Supplements", "Total"]
-    renewals = bool(overall.recertification or (charges and charges.fees.recertification))
+    renewals = has_renewals(overall, charges)
     if renewals:  # "Reg." as above the students, so that every title fits whole
         titles[0:1], titles[3:3] = ["Reg."], ["Renewals"]
     # The figures and titles are never cut: the section names give way first (with "…").
@@ -199,7 +205,8 @@ class FeesScreen(CptScreen):
         sections, overall = roster.fee_totals(
             show_dropped=self.cpt.show_dropped, text=self.cpt.filter_text
         )
-        renewals = bool(overall.recertification)
+        charges = class_charges(roster)
+        renewals = has_renewals(overall, charges)
 
         def cells(student_id: str) -> list[str]:
             s, line = roster.by_id[student_id], roster.fee_lines[student_id]
@@ -218,7 +225,7 @@ class FeesScreen(CptScreen):
         if self.table.columns != columns:
             self.table.columns = list(columns)
         self.table.show([s.student_id for s in students], cells, keep=self.table.cursor_key)
-        shown = (sections, overall, len(students), class_charges(roster))
+        shown = (sections, overall, len(students), charges)
         if shown != self._totals:  # a layout of the screen only when its lines change
             table = totals_table(*shown)
             layout = table.row_count != self._totals_rows

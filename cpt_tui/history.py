@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from .core import audit
-from .core.models import Attempt, FeeSchedule, Student
+from .core.models import Attempt, FeeSchedule, RetakePolicy, Student
 from .storage import StoreError
 from .transaction import Transaction
 
@@ -124,7 +124,9 @@ def undone(change: Change) -> list[str]:
             if table == "students":
                 said += _students_back(new, old)
             elif table == "attempts":
-                if old is not None:
+                if old is not None and new is not None:  # an edit: its diagnostic report
+                    said.append(audit.diagnostics_change(_attempt(new), _attempt(old).diagnostics))
+                elif old is not None:
                     said.append("restored attempt " + audit.attempt_summary(_attempt(old)))
                 elif new is not None:
                     said.append("removed attempt " + audit.attempt_summary(_attempt(new)))
@@ -132,8 +134,13 @@ def undone(change: Change) -> list[str]:
                 withdrawn = FeeSchedule.model_validate(new)
                 said.append(
                     f"fee schedule of {withdrawn.effective_from:%Y-%m-%d %H:%M} withdrawn: "
-                    f"registration {withdrawn.registration:.2f}, assessment "
-                    f"{withdrawn.assessment:.2f}, supplement {withdrawn.supplement:.2f}"
+                    + audit.schedule_summary(withdrawn)
+                )
+            elif table == "retakes" and new is not None and old is None:
+                policy = RetakePolicy.model_validate(new)
+                said.append(
+                    f"retake policy of {policy.effective_from:%Y-%m-%d %H:%M} withdrawn: "
+                    + audit.policy_summary(policy)
                 )
     return said
 

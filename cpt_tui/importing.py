@@ -59,9 +59,12 @@ def stage_diagnostics_import(
     plan = plan_diagnostics_import(data, tx.roster, today)
     if dry_run or not plan.ok:
         return plan
+    details = [f"diagnostics: {plan.summary()}"]
     for attempt in plan.changed:
+        before = tx.roster.attempts_by_id[attempt.attempt_id]
+        details.append(audit.diagnostics_change(before, attempt.diagnostics))
         tx.put("attempts", dump(attempt))
-    tx.detail = f"diagnostics: {plan.summary()}"
+    tx.detail = "; ".join(details)
     return plan
 
 
@@ -70,7 +73,9 @@ def stage_students(tx: Transaction, plan: ImportPlan, dry_run: bool) -> ImportPl
     or a row is refused. The plan says what happened."""
     if dry_run or not plan.ok:
         return plan
+    details = [f"{plan.kind}: {plan.summary()}"]
     for student in plan.students.values():
+        details.append(audit.student_edit(tx.roster.by_id[student.student_id], student))
         put_student(tx, student)
-    tx.detail = f"{plan.kind}: {plan.summary()}"
+    tx.detail = "; ".join(details)  # each student's change named: who changed this, and how
     return plan

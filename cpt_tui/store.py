@@ -28,6 +28,7 @@ from .core.models import (
     StudentForm,
 )
 from .core.recert import RenewalRefused, renewed
+from .core.standing import cpt_expiry
 from .history import AuditEntry
 from .importing import stage_diagnostics_import, stage_import, stage_students
 from .storage import (
@@ -174,7 +175,7 @@ class Store(StoreFile):
         """Replace an attempt's diagnostic report (activity number -> percent; empty clears
         it). Refused when the attempt was deleted or changed by someone else meanwhile."""
         detail = f"{original.student_id} {original.module} {original.taken_on}"
-        with self._change("diagnostics", f"{detail}: {len(report)} activities") as tx:
+        with self._change("diagnostics", f"{detail}: a report of {len(report)} activities") as tx:
             stored = model(Attempt, tx.get("attempts", original.attempt_id))
             if stored is None:
                 raise StoreError(
@@ -196,6 +197,7 @@ class Store(StoreFile):
                 return stored
             updated = stored.model_copy(update={"diagnostics": checked})
             tx.put("attempts", dump(updated))
+            tx.detail = audit.diagnostics_change(stored, checked)
             return updated
 
     # -- fees ---------------------------------------------------------------------------
@@ -251,6 +253,8 @@ class Store(StoreFile):
                     effective_from=self.clock(),
                 )
             tx.put("retakes", dump(policy))
+            tx.detail = audit.policy_change(tx.roster.retake_policy, policy)
+            tx.label = f"retake policy {tx.detail}"
             return policy
 
     # -- imports --------------------------------------------------------------------------
@@ -325,6 +329,7 @@ class Store(StoreFile):
                 )
             except ValueError as exc:
                 raise InvalidFields({"credential": str(exc)}) from None
+            tx.detail = audit.student_edit(earned[key].student, student)
             return put_student(tx, student)
 
     def add_points(self, student_id: str, entry: PointsEntry) -> Student:
@@ -335,7 +340,9 @@ class Store(StoreFile):
                 raise StoreError(f"{student.full_name} holds no CPT: points count toward renewal")
             if entry.earned_on > self.today():
                 raise InvalidFields({"earned_on": f"{entry.earned_on} is in the future"})
-            return put_student(tx, student.model_copy(update={"points": (*student.points, entry)}))
+            updated = student.model_copy(update={"points": (*student.points, entry)})
+            tx.detail = audit.student_edit(student, updated)
+            return put_student(tx, updated)
 
     def recertify(self, student_id: str, on: date) -> Student:
         """Renew a CPT on `on` (not in the future), charged the recertification fee in force
@@ -344,10 +351,16 @@ class Store(StoreFile):
             self._student(tx, student_id)
             if on > self.today():
                 raise StoreError(f"cannot renew on {on}: that is in the future")
+            st = tx.roster.standings[student_id]
             try:
-                student = renewed(tx.roster.standings[student_id], on, tx.roster.fees)
+                student = renewed(st, on, tx.roster.fees)
             except RenewalRefused as exc:
                 raise StoreError(str(exc)) from None
+            assert st.cpt_certified_on is not None  # renewed() refuses a student without one
+            expiry = audit.expiry_change(
+                st.cpt_expires_on, cpt_expiry(st.cpt_certified_on, student.renewals)
+            )
+            tx.detail = f"{audit.student_edit(st.student, student)}; {expiry}"
             return put_student(tx, student)
 
     def import_credentials(self, data: bytes, *, dry_run: bool = False) -> ImportPlan:

@@ -59,8 +59,11 @@ def test_a_report_is_saved_with_its_attempt_audited_and_undone(store: Store) -> 
     assert list(saved.diagnostics) == [1, 3]
     assert fresh(store).roster.attempts_by_id[attempt.attempt_id].diagnostics == {1: 75, 3: 40}
     entry = store.audit(1)[0]
-    assert (entry.action, entry.detail) == ("diagnostics", "S1 safety 2026-03-02: 2 activities")
-    assert store.undo() == "diagnostics S1 safety 2026-03-02: 2 activities"
+    assert (entry.action, entry.detail) == (
+        "diagnostics",
+        "S1 safety 2026-03-02 diagnostics: activity 1 none -> 75; activity 3 none -> 40",
+    )
+    assert store.undo() == "diagnostics S1 safety 2026-03-02: a report of 2 activities"
     assert fresh(store).roster.attempts_by_id[attempt.attempt_id].diagnostics == {}
 
 

@@ -57,7 +57,7 @@ def test_the_retake_policy_is_edited_audited_and_kept_with_its_history(
     # The failure on 11-10 keeps the wait of the policy in force then.
     assert eligibility(ada, TODAY, roster.retake_policies).eligible_from == date(2026, 11, 25)
     entry = class_store.audit(1)[0]
-    assert entry.action == "retake policy" and "readiness margin 7.5" in entry.detail
+    assert entry.action == "retake policy" and "readiness margin 5 -> 7.5 points" in entry.detail
     assert Store(class_store.path, clock=fixed_clock).roster.retake_policy.wait_days == 7
     assert class_store.undo() is not None
     assert class_store.roster.retake_policy.wait_days == 15

@@ -287,14 +287,16 @@ def test_scores_dates_fees_and_the_schedule_are_in_the_audit_trail(demo_store: S
         ("delete attempt", "S1001 green 81.5% on 2026-11-02, fee 22.00"),
         (
             "fees",
-            "registration 28.00 -> 30.00; assessment 22.00 (unchanged); supplement 70.00 -> 75.00",
+            "registration 28.00 -> 30.00; assessment 22.00 (unchanged); supplement 70.00 -> 75.00"
+            "; recertification 75.00 (unchanged)",
         ),
         ("undo", details[-1][1]),
     ]
     assert details[-1][1] == (
         "fees registration 28.00 -> 30.00; assessment 22.00 (unchanged); "
-        "supplement 70.00 -> 75.00; fee schedule of 2026-11-21 10:00 withdrawn: "
-        "registration 30.00, assessment 22.00, supplement 75.00"
+        "supplement 70.00 -> 75.00; recertification 75.00 (unchanged); fee schedule of "
+        "2026-11-21 10:00 withdrawn: registration 30.00, assessment 22.00, supplement 75.00, "
+        "recertification 75.00"
     )
 
 

@@ -237,21 +237,26 @@ class CptApp(TypeAheadApp, ExportingApp, InstantSwitchApp, PrivateCrashApp):
     # -- command palette ------------------------------------------------------------------
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        """Every key's action is in the palette too: the current screen's, then the app's."""
+        """Every action a key does on `screen` is in the palette too, named as `?` names it:
+        the screen's own (with those it inherits, as a page's Undo and Close), then the app's.
+        A page's stand-in for an app key (`1` closes the page, then switches) takes the app
+        key's name; a key that is dim there is left out, as is a widget's own (the cursor's)."""
+        named = {b.key: b for b in self.BINDINGS if isinstance(b, Binding)}
         seen: set[str] = set()
-        for binding in [*getattr(screen, "BINDINGS", []), *self.BINDINGS]:
-            if not isinstance(binding, Binding) or not binding.description:
+        commands: list[tuple[bool, SystemCommand]] = []
+        for key, active in screen.active_bindings.items():
+            binding, node = active.binding, active.node
+            shown = binding if binding.description else named.get(key)
+            if node not in (screen, self) or not active.enabled or shown is None:
                 continue
-            if binding.description in seen:
+            title = shown.tooltip or shown.description
+            if not title or title in seen:
                 continue
-            seen.add(binding.description)
-            target = screen if binding in getattr(screen, "BINDINGS", []) else self
-            key = binding.key_display or binding.key
-            yield SystemCommand(
-                binding.description,
-                f"key: {key}",
-                partial(self.run_action, binding.action, target),
-            )
+            seen.add(title)
+            run = partial(self.run_action, binding.action, node)
+            command = SystemCommand(title, f"key: {shown.key_display or key}", run)
+            commands.append((node is self, command))
+        yield from (command for _, command in sorted(commands, key=lambda pair: pair[0]))
         yield from super().get_system_commands(screen)
 
 

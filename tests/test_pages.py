@@ -178,3 +178,25 @@ async def test_the_detail_marks_a_retake_sat_before_its_wait_ended(demo_store: S
             "2026-11-13": "✗ fail",
             "2026-11-21": "✓ pass, early",
         }
+
+
+async def test_the_palette_on_a_page_offers_and_runs_its_keys(app: CptApp) -> None:
+    """The palette read only a screen class's own bindings: on the detail its Undo, Help and
+    Roster went to the app, which refuses app actions over a page, and Close was missing."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        detail = await open_detail(pilot)
+        commands = {c.title: c for c in app.get_system_commands(detail)}
+        assert {"Delete attempt", "Certificate no.", "Points", "Renew", "Undo", "Close"} <= set(
+            commands
+        )
+        assert {"Help", "Roster", "Fees", "Diagnostics", "Export", "Import"} <= set(commands)
+        assert commands["Roster"].help == "key: 1"
+        await commands["Roster"].callback()
+        await settle(pilot)
+        assert isinstance(app.screen, RosterScreen)
+        queue = await open_queue(pilot)
+        commands = {c.title: c for c in app.get_system_commands(queue)}
+        assert {"Record", "Filter", "Help", "Close", "Progress"} <= set(commands)
+        await commands["Close"].callback()
+        await settle(pilot)
+        assert isinstance(app.screen, RosterScreen)

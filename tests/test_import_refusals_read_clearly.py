@@ -201,3 +201,38 @@ def test_the_add_form_says_an_empty_id_is_required(demo_store: Store) -> None:
     with pytest.raises(ValidationError) as caught:
         form.to_student(None, demo_store.roster.fees)
     assert explain(caught.value) == {"student_id": "student ID is required"}
+
+
+def test_a_quote_never_closed_is_refused_not_read_as_one_long_cell(
+    demo_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Python's reader takes the rest of the file into the open cell: N3 and N4 would vanish
+    from the import (an unknown column is ignored) with `2 new` said."""
+    refused(
+        demo_path,
+        tmp_path,
+        'student_id,first_name,last_name,notes\nN1,Ada,L,ok\nN2,Bo,L,"says hi\n'
+        "N3,Cy,L,\nN4,Di,L,\n",
+    )
+    err = capsys.readouterr().err
+    assert "line 3: a quote opened in this row is never closed" in err
+
+
+@pytest.mark.parametrize(
+    ("data", "line"),
+    [
+        (b'id,note\nA,x\nB,"never closed\nC,y\n', 3),
+        (b'id,note\nA,x\n"  \n\n', 3),
+        (b'id,"note\nA,x\n', 1),
+    ],
+)
+def test_read_table_names_the_row_whose_quote_is_never_closed(data: bytes, line: int) -> None:
+    with pytest.raises(CsvError, match=f"^line {line}: a quote opened in this row is never"):
+        read_table(data, {"student_id": ["id"]})
+
+
+@pytest.mark.parametrize(
+    "data", [b'id,note\nA,"x\ny"\nB,z', b'id,note\nA,"x ""quoted"""\n', b'id,note\nA,b"c\n']
+)
+def test_quotes_closed_or_inside_a_cell_are_read_as_before(data: bytes) -> None:
+    assert read_table(data, {"student_id": ["id"]}).rows

@@ -194,8 +194,9 @@ def read_table(data: bytes, aliases: dict[str, list[str]], known: Iterable[str] 
         line = text[: text.index("\x00")].count("\n") + 1
         raise CsvError(f"line {line}: the file holds a NUL byte; it is not a CSV file")
     lookup = {alias: column for column, names in aliases.items() for alias in names}
-    reader = csv.reader(io.StringIO(text, newline=""))
-    start = 1
+    source = io.StringIO(text, newline="")
+    reader = csv.reader(source)
+    start, offset = 1, 0
     try:
         header = next(reader, None)
         if not header or not any(h.strip() for h in header):
@@ -215,16 +216,37 @@ def read_table(data: bytes, aliases: dict[str, list[str]], known: Iterable[str] 
         rows: list[tuple[int, list[str]]] = []
         # A record is named by the line it starts on, as a spreadsheet user counts: one with
         # a quoted line break in a note ends on a later line (`reader.line_num`).
-        start = reader.line_num + 1
+        start, offset = reader.line_num + 1, source.tell()
+        last = (0, 1)  # where the last record read starts: (offset, line)
         for row in reader:
             if any(len(cell) > MAX_FIELD for cell in row):
                 raise CsvError(f"line {start}: a cell is over {MAX_FIELD:,} characters")
             if any(cell.strip() for cell in row):
                 rows.append((start, row))
+            last, offset = (offset, start), source.tell()
             start = reader.line_num + 1
-    except csv.Error as exc:  # e.g. a quote never closed: named where its record starts
+    except csv.Error as exc:
         raise CsvError(f"line {start}: {exc}") from None
+    if _quote_never_closed(text[last[0] :]):
+        raise CsvError(
+            f"line {last[1]}: a quote opened in this row is never closed, so every line "
+            "after it was read into one cell; close the quote and try again"
+        )
     return Table(columns, unknown, rows)
+
+
+def _quote_never_closed(record: str) -> bool:
+    """Whether the file's last record (from where it starts to the end) opens a quote it
+    never closes. Python's reader, not strict, quietly takes the rest of the file into that
+    cell: rows after it would vanish from the import without a word."""
+    if '"' not in record:
+        return False
+    try:
+        for _ in csv.reader(io.StringIO(record, newline=""), strict=True):
+            pass
+    except csv.Error as exc:
+        return "unexpected end of data" in str(exc)
+    return False
 
 
 @dataclass

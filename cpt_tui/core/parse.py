@@ -49,7 +49,7 @@ def parse_score(text: str, module: Module) -> tuple[int | None, Decimal | None]:
     if decimals is not None and len(decimals) > PERCENT_DECIMALS:
         raise ValueError(
             f"{text} has {len(decimals)} decimals: a percent takes at most "
-            f"{PERCENT_DECIMALS}, as MSSC's report prints it (e.g. 77.25%)"
+            f"{PERCENT_DECIMALS} (e.g. 77.25%)"
         )
     percent = Decimal(whole + ("." + decimals if decimals else ""))  # as typed: 77.10 stays
     if percent > 100:

@@ -27,7 +27,7 @@ from .core.models import (
     Student,
     StudentForm,
 )
-from .core.recert import RenewalRefused, renewed
+from .core.recert import RenewalRefused, points_refused, renewed
 from .core.standing import cpt_expiry
 from .history import AuditEntry
 from .importing import stage_diagnostics_import, stage_import, stage_students
@@ -336,8 +336,8 @@ class Store(StoreFile):
         """One recertification points entry for a CPT holder (not dated in the future)."""
         with self._change("points", f"{student_id} {entry.points} {entry.category}") as tx:
             student = self._student(tx, student_id)
-            if tx.roster.standings[student_id].cpt_certified_on is None:
-                raise StoreError(f"{student.full_name} holds no CPT: points count toward renewal")
+            if refused := points_refused(tx.roster.standings[student_id], entry.earned_on):
+                raise InvalidFields({"earned_on": refused})
             if entry.earned_on > self.today():
                 raise InvalidFields({"earned_on": f"{entry.earned_on} is in the future"})
             updated = student.model_copy(update={"points": (*student.points, entry)})

@@ -118,7 +118,8 @@ def test_a_bad_points_file_is_refused_whole_with_every_line(
     assert cli(demo_path, "import", "--points", str(file)) == 2
     err = capsys.readouterr().err
     for line in [
-        "line 3: category 'fishing' is not one of education, certification, employment, other",
+        "line 3: category: no category is 'fishing': type education, certification, employment "
+        "or other (or renewal)",
         "line 4: points must be a whole number",
         "line 5: S1002 holds no CPT",
         "line 6: 2030-01-01 is in the future",

@@ -16,7 +16,7 @@ from textual.widgets import Input
 from cpt_tui.app import CptApp, create_app
 from cpt_tui.core import catalog
 from cpt_tui.core.catalog import DEFAULT_RETAKE_POLICY
-from cpt_tui.core.recert import current_points, find_category, points_not_counted, read_category
+from cpt_tui.core.recert import current_points, points_not_counted, read_category
 from cpt_tui.core.retakes import reaches_ready
 from cpt_tui.core.standing import module_standing
 from cpt_tui.screens.credentials import PointsScreen
@@ -170,7 +170,6 @@ def test_a_category_by_its_first_letters_or_why_not() -> None:
         with pytest.raises(ValueError) as refused:
             read_category(typed)
         assert str(refused.value) == reason
-        assert find_category(typed) is None
 
 
 def test_points_count_within_the_current_validity_only(demo_store: Store) -> None:
@@ -179,7 +178,7 @@ def test_points_count_within_the_current_validity_only(demo_store: Store) -> Non
     st = demo_store.roster.standings["E2002"]
     assert points_not_counted(st, day("2021-12-16")) is None  # the CPT's own day counts
     assert points_not_counted(st, day("2021-12-15")) == (
-        "dated 2021-12-15, before the CPT of 2021-12-16: they never count"
+        "dated 2021-12-15, before the CPT of 2021-12-16: points then never count"
     )
     demo_store.recertify("E2002", day("2026-11-21"))
     st = demo_store.roster.standings["E2002"]
@@ -192,7 +191,7 @@ def test_points_count_within_the_current_validity_only(demo_store: Store) -> Non
         "dated 2031-12-17, after the CPT expired on 2031-12-16: they never count"
     )
     assert points_not_counted(demo_store.roster.standings["S1002"], day("2026-11-21")) == (
-        "only a CPT holder collects recertification points"
+        "S1002 holds no CPT: points count only toward a CPT's renewal"
     )
 
 
@@ -264,13 +263,13 @@ async def test_points_before_the_cpt_are_refused_beside_the_date(app: CptApp) ->
         await pilot.press("tab", "ctrl+u")
         await type_text(pilot, "2026-04-01")
         assert shown(app, "#earned_on-note") == (
-            "Not counted: dated 2026-04-01, before the CPT of 2026-05-07: they never count."
+            "Not counted: dated 2026-04-01, before the CPT of 2026-05-07: points then never count."
         )
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, PointsScreen)
         assert shown(app, "#earned_on-error") == (
-            "before the CPT of 2026-05-07: points then never count"
+            "dated 2026-04-01, before the CPT of 2026-05-07: points then never count"
         )
     assert app.store.path.read_bytes() == before
 

@@ -124,7 +124,7 @@ def test_a_record_with_a_line_break_in_a_note_is_named_by_its_first_line(
         "--points",
     )
     err = capsys.readouterr().err
-    assert "line 4: category 'welding' is not one of" in err  # spans lines 4-6
+    assert "line 4: category: no category is 'welding'" in err  # spans lines 4-6
     assert "line 7: points must be a whole number" in err
 
 

@@ -166,6 +166,7 @@ def test_catalog_matches_the_published_figures() -> None:
         ("77.1%", (None, Decimal("77.1"))),
         ("100%", (None, Decimal("100"))),
         ("0", (0, None)),
+        ("0064", (64, None)),
     ],
 )
 def test_scores_are_read_as_counts_or_percents(text: str, expected: tuple[object, object]) -> None:
@@ -184,11 +185,27 @@ def test_scores_are_read_as_counts_or_percents(text: str, expected: tuple[object
         ("77.123%", "3 decimals: a percent takes at most 2"),
         ("64.5", "add % for a percent"),
         ("77.1", "add % for a percent"),
+        ("9" * 5000, "only 83 questions"),  # was Python's "Exceeds the limit (4300 digits)"
+        ("9" * 5000 + "%", "over 100"),
+        ("٦٤", "not a score"),  # Arabic-Indic digits: not read as 64 behind the user's back
     ],
 )
 def test_bad_scores_are_refused_with_a_reason(text: str, reason: str) -> None:
     with pytest.raises(ValueError, match=reason):
         parse_score(text, catalog.module("safety"))
+
+
+def test_a_diagnostics_cell_of_thousands_of_digits_is_refused_in_words() -> None:
+    """A CSV cell may hold 10,000 characters: Python's own int() refusal leaked out."""
+    from cpt_tui.core.diagnostics import find_activity
+    from cpt_tui.core.diagnostics import parse_percent as report_percent
+
+    with pytest.raises(ValueError, match="out of range: 0 to 100"):
+        report_percent("9" * 5000)
+    with pytest.raises(ValueError, match="not a whole number"):
+        report_percent("²")
+    assert find_activity(catalog.module("safety"), "9" * 5000) is None
+    assert find_activity(catalog.module("safety"), "²") is None
 
 
 def test_dates_iso_or_us_and_never_in_the_future() -> None:

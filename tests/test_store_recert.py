@@ -71,11 +71,15 @@ def test_points_short_refused_with_the_count(empty_store: Store, add_student) ->
     assert empty_store.roster.standings["P1"].cpt_expires_on == D("2031-12-01")
 
 
-def test_points_need_a_cpt_and_a_past_date(demo_store: Store) -> None:
+def test_points_need_a_cpt_a_date_from_it_and_a_past_date(demo_store: Store) -> None:
+    """The store refuses points dated before the CPT as the dialog and the import do (it
+    took them from any other caller)."""
     raw = demo_store.path.read_bytes()
     entry = PointsEntry(earned_on=D("2026-11-01"), category="education", points=5)
     with pytest.raises(StoreError, match="holds no CPT"):
         demo_store.add_points("S1002", entry)
+    with pytest.raises(InvalidFields, match="before the CPT of 2021-12-16: points then never"):
+        demo_store.add_points(HOLDER, entry.model_copy(update={"earned_on": D("2021-12-15")}))
     with pytest.raises(InvalidFields, match="in the future"):
         demo_store.add_points(HOLDER, entry.model_copy(update={"earned_on": D("2026-11-22")}))
     assert demo_store.path.read_bytes() == raw

@@ -7,13 +7,21 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from .catalog import CPT_CREDENTIAL, POINTS_CATEGORIES
+from .catalog import CPT_CREDENTIAL
 from .credentials import Credential, credentials_of, find_credential, noted
-from .csvio import ImportPlan, MatchedIds, _reason, neutralise, read_table, row_student
+from .csvio import (
+    ImportPlan,
+    MatchedIds,
+    _reason,
+    missing_columns,
+    neutralise,
+    read_table,
+    row_student,
+)
 from .models import MAX_ENTRY_POINTS, FeeSchedule, PointsEntry, Renewal, Student
 from .parse import parse_date, parse_whole
 from .profile import CODE_COLUMN, DATE_COLUMNS, GENERIC, GENERIC_COLUMNS, Profile
-from .recert import find_category
+from .recert import points_refused, read_category
 from .roster import Roster
 
 RENEWAL = "renewal"
@@ -125,7 +133,7 @@ def plan_credentials_import(data: bytes, roster: Roster, user: str, today: date)
     if "certificate_number" not in table.columns and "verified_on" not in table.columns:
         missing.append("certificate_number or verified_on")
     if missing:
-        plan.errors.append((1, "missing columns: " + ", ".join(missing)))
+        plan.errors.append(missing_columns(missing))
         return plan
     changed: dict[str, Student] = {}
     seen: dict[tuple[str, str], int] = {}
@@ -246,7 +254,7 @@ def plan_points_import(data: bytes, roster: Roster, today: date) -> ImportPlan:
     plan = ImportPlan("points", unknown_columns=table.unknown)
     missing = [c for c in ("student_id", "date", "category", "points") if c not in table.columns]
     if missing:
-        plan.errors.append((1, "missing columns: " + ", ".join(missing)))
+        plan.errors.append(missing_columns(missing))
         return plan
     changed: dict[str, Student] = {}
     matched = MatchedIds()
@@ -280,11 +288,9 @@ def plan_points_import(data: bytes, roster: Roster, today: date) -> ImportPlan:
 def _points_row(table: Any, row: list[str], roster: Roster, today: date) -> _PointsRow:
     sid = row_student(roster, table.cell(row, "student_id") or "").student_id
     st = roster.standings[sid]
-    if st.cpt_certified_on is None:
-        raise ValueError(f"{sid} holds no CPT: points count only toward a CPT's renewal")
     day = parse_date(table.cell(row, "date") or "", today)
-    if day < st.cpt_certified_on:
-        raise ValueError(f"dated {day}, before the CPT of {st.cpt_certified_on}: it never counts")
+    if (refused := points_refused(st, day)) is not None:
+        raise ValueError(refused)
     category_text = table.cell(row, "category") or ""
     points_text = table.cell(row, "points") or ""
     if category_text.strip().casefold() == RENEWAL:
@@ -292,11 +298,10 @@ def _points_row(table: Any, row: list[str], roster: Roster, today: date) -> _Poi
             raise ValueError("a renewal row has no points (leave points empty)")
         fee = fee_in_force(roster.fee_history, day).recertification
         return _PointsRow(sid, None, Renewal(renewed_on=day, fee=fee))
-    category = find_category(category_text)
-    if category is None:
-        raise ValueError(
-            f"category {category_text!r} is not one of " + ", ".join([*POINTS_CATEGORIES, RENEWAL])
-        )
+    try:
+        category = read_category(category_text)
+    except ValueError as exc:
+        raise ValueError(f"category: {exc} (or {RENEWAL})") from None
     points = parse_whole(points_text, "points", low=1, high=MAX_ENTRY_POINTS)
     entry = PointsEntry.model_validate(
         {

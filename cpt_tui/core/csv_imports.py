@@ -14,10 +14,12 @@ from typing import Any, Literal
 from .catalog import find_module
 from .csvio import (
     ATTEMPTS_HEADER,
+    HEADER_LINE,
     ImportPlan,
     MatchedIds,
     Table,
     _reason,
+    missing_columns,
     read_table,
     roster_header,
     row_student,
@@ -74,11 +76,11 @@ def plan_roster_import(data: bytes, roster: Roster, schedule: FeeSchedule) -> Im
     table = read_table(data, aliases, known=roster_header(roster))
     plan = ImportPlan("roster", unknown_columns=table.unknown)
     if "student_id" not in table.columns:
-        plan.errors.append((1, "no student ID column (student_id, id or student number)"))
+        plan.errors.append((HEADER_LINE, "no student ID column (student_id, id or student number)"))
         return plan
     has_names = {"first_name", "last_name"} <= table.columns.keys() or "name" in table.columns
     if not has_names:
-        plan.errors.append((1, "no name columns (first_name and last_name, or name)"))
+        plan.errors.append((HEADER_LINE, "no name columns (first_name and last_name, or name)"))
         return plan
     seen: dict[str, int] = {}
     matched = MatchedIds()
@@ -195,7 +197,7 @@ def plan_attempts_import(
     if "correct" not in table.columns and "percent" not in table.columns:
         missing.append("correct or percent")
     if missing:
-        plan.errors.append((1, "missing columns: " + ", ".join(missing)))
+        plan.errors.append(missing_columns(missing))
         return plan
     stored = Counter(a.identity for a in roster.attempts)
     lines: dict[str, int] = {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from .errors import CptError
 from .fees import FeeLine
+from .labels import plural
 from .models import Attempt, Student, one_decimal
 from .parse import explain
 from .recert import current_points
@@ -283,9 +284,7 @@ class ImportPlan:
         if self.early:
             count = len(self.early)
             text += f"; {count} early retake{'s' if count != 1 else ''} (before eligibility)"
-        if self.unknown_columns:
-            text += "; ignored columns: " + ", ".join(self.unknown_columns)
-        return text
+        return text + ignored_columns(self.unknown_columns)
 
     def refusal(self) -> str:
         """Why nothing was imported and what the other rows would have done (`refused`)."""
@@ -300,6 +299,16 @@ class ImportPlan:
 
 HEADER_LINE = 1
 """The line a refusal of the whole file names: a missing column, before any row is read."""
+
+
+def missing_columns(missing: Iterable[str]) -> tuple[int, str]:
+    """The refusal of a file whose header lacks `missing` columns (no row is then read)."""
+    return HEADER_LINE, "missing columns: " + ", ".join(missing)
+
+
+def ignored_columns(columns: Sequence[str]) -> str:
+    """`; ignored columns: notes, period` after a summary; empty when none was ignored."""
+    return "; ignored columns: " + ", ".join(columns) if columns else ""
 
 
 class _Refusable(Protocol):
@@ -317,13 +326,11 @@ def refused(plan: _Refusable, new: int, updated: int, noun: str) -> str:
     else:
         count = len(plan.errors)
         text = (
-            f"{count} {noun}{'s' * (count != 1)} rejected; without "
+            f"{plural(count, noun)} rejected; without "
             f"{'them' if count != 1 else 'it'}, {new} would be new, {updated} updated, "
             f"{plan.unchanged} unchanged"
         )
-    if plan.unknown_columns:
-        text += "; ignored columns: " + ", ".join(plan.unknown_columns)
-    return text
+    return text + ignored_columns(plan.unknown_columns)
 
 
 def row_student(roster: Roster, typed: str, hint: str = "") -> Student:

@@ -14,6 +14,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from .models import Attempt, Module, Student, one_decimal
+from .parse import whole_number
 from .standing import ModuleStanding, Standing
 
 if TYPE_CHECKING:
@@ -225,8 +226,8 @@ def find_activity(module: Module, text: str) -> int | None:
     punctuation); None when the module has no such activity."""
     text = text.strip()
     if text.isdigit():
-        number = int(text)
-        return number if 1 <= number <= len(module.activities) else None
+        number = whole_number(text)
+        return number if number is not None and 1 <= number <= len(module.activities) else None
     folded = _fold(text)
     if not folded:
         return None
@@ -242,12 +243,13 @@ def parse_percent(text: str) -> int:
     if not cleaned:
         raise ValueError("no percent: enter 0 to 100")
     whole, dot, tenths = cleaned.partition(".")
-    if not whole.isdigit() or (dot and tenths.strip("0")) or (dot and not tenths.isdigit()):
+    digits = whole.isascii() and whole.isdigit()
+    if not digits or (dot and tenths.strip("0")) or (dot and not tenths.isdigit()):
         if cleaned.startswith("-") and cleaned[1:].replace(".", "", 1).isdigit():
             raise ValueError(f"percent {text.strip()!r} is out of range: 0 to 100")
         raise ValueError(f"percent {text.strip()!r} is not a whole number from 0 to 100")
-    value = int(whole)
-    if value > 100:
+    value = whole_number(whole)
+    if value is None or value > 100:
         raise ValueError(f"percent {text.strip()!r} is out of range: 0 to 100")
     return value
 

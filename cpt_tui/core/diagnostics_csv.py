@@ -8,7 +8,16 @@ from datetime import date
 
 from .catalog import find_module
 from .csv_imports import ROSTER_ALIASES
-from .csvio import MatchedIds, Table, neutralise, read_table, refused, row_student
+from .csvio import (
+    MatchedIds,
+    Table,
+    ignored_columns,
+    missing_columns,
+    neutralise,
+    read_table,
+    refused,
+    row_student,
+)
 from .diagnostics import find_activity, is_assessment, parse_percent
 from .models import Attempt
 from .parse import parse_date
@@ -78,9 +87,7 @@ class DiagnosticsPlan:
         )
         count = len(self.changed)
         text += f" ({count} assessment{'s' * (count != 1)} changed)"
-        if self.unknown_columns:
-            text += "; ignored columns: " + ", ".join(self.unknown_columns)
-        return text
+        return text + ignored_columns(self.unknown_columns)
 
     def error_lines(self) -> list[str]:
         return [f"line {line}: {reason}" for line, reason in self.errors]
@@ -105,7 +112,7 @@ def plan_diagnostics_import(data: bytes, roster: Roster, today: date) -> Diagnos
     plan = DiagnosticsPlan(unknown_columns=table.unknown)
     missing = [c for c in DIAGNOSTICS_HEADER if c not in table.columns]
     if missing:
-        plan.errors.append((1, "missing columns: " + ", ".join(missing)))
+        plan.errors.append(missing_columns(missing))
         return plan
     reports: dict[str, dict[int, int]] = {}
     attempts: dict[str, Attempt] = {}

@@ -11,11 +11,24 @@ from pydantic import ValidationError
 from .catalog import FIRST_ASSESSMENT_ON
 from .models import CENT, GRAD_YEAR_REASON, PATTERN_REASONS, Module
 
-_NUMBER = re.compile(r"^(\d+)(?:\.(\d*))?\s*(%?)$")
+_NUMBER = re.compile(r"^([0-9]+)(?:\.([0-9]*))?\s*(%?)$")
 """Digits, perhaps a point and decimals, perhaps a `%`: what a score may look like, read
 first so that each way it can be wrong gets its own reason."""
 PERCENT_DECIMALS = 2
 """A percent is kept to two decimals (75.96%), as MSSC's score reports print it."""
+MAX_DIGITS = 6
+"""More digits than any count or percent cpt-tui reads could need (leading zeros aside); a
+longer number is refused as too large before Python refuses it in its own words (4,300)."""
+
+
+def whole_number(digits: str) -> int | None:
+    """ASCII `digits` as a number; None for other characters (`²`, `٦`) or more than
+    MAX_DIGITS of them, which every caller refuses as out of its range."""
+    if not (digits.isascii() and digits.isdigit()) or len(digits.lstrip("0")) > MAX_DIGITS:
+        return None
+    return int(digits)
+
+
 _US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _YES = {"yes", "y", "true", "1", "x"}
 _NO = {"no", "n", "false", "0", ""}
@@ -42,8 +55,8 @@ def parse_score(text: str, module: Module) -> tuple[int | None, Decimal | None]:
             raise ValueError(
                 f"{text} is not a whole number of correct answers: add % for a percent ({text}%)"
             )
-        correct = int(whole)
-        if correct > module.questions:
+        correct = whole_number(whole)
+        if correct is None or correct > module.questions:
             raise ValueError(f"{module.short} has only {module.questions} questions")
         return correct, None
     if decimals is not None and len(decimals) > PERCENT_DECIMALS:

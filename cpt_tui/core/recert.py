@@ -140,28 +140,31 @@ def read_category(text: str) -> str:
     return starting[0]
 
 
-def find_category(text: str) -> str | None:
-    """`read_category`, None where it refuses."""
-    try:
-        return read_category(text)
-    except ValueError:
-        return None
-
-
 def _either(words: Sequence[str]) -> str:
     """`a or b`, `a, b or c`."""
     return ", ".join(words[:-1]) + " or " + words[-1] if len(words) > 1 else words[0]
 
 
+def points_refused(st: Standing, earned_on: date) -> str | None:
+    """Why points dated `earned_on` cannot be added for `st` at all (the store, the points
+    dialog and the import refuse them with it): no CPT, or dated before it; None otherwise."""
+    certified = st.cpt_certified_on
+    if certified is None:
+        return f"{st.student.student_id} holds no CPT: points count only toward a CPT's renewal"
+    if earned_on < certified:
+        return f"dated {earned_on}, before the CPT of {certified}: points then never count"
+    return None
+
+
 def points_not_counted(st: Standing, earned_on: date) -> str | None:
     """Why points dated `earned_on` count toward no renewal of `st`'s CPT; None when they
     count (dated within the current validity: from the CPT date, or the latest renewal's,
-    to the expiry). Points before the CPT date never count: the import refuses them."""
+    to the expiry). Points refused outright (`points_refused`) never count either."""
+    if (refused := points_refused(st, earned_on)) is not None:
+        return refused
     status = recertification(st, earned_on)
-    if status is None:
-        return "only a CPT holder collects recertification points"
-    if earned_on < status.certified_on:
-        return f"dated {earned_on}, before the CPT of {status.certified_on}: they never count"
+    if status is None:  # a CPT holder always has a status
+        return None
     if earned_on < status.valid_from:
         return (
             f"dated {earned_on}, before the renewal of {status.valid_from}: they do not count "

@@ -19,7 +19,7 @@ from ..core.catalog import CPT_CREDENTIAL, POINTS_CATEGORIES, RECERTIFICATION_PO
 from ..core.credentials import Credential, credentials_of, verification_queue
 from ..core.models import MAX_ENTRY_POINTS, CredentialNote, PointsEntry, Student
 from ..core.parse import explain, parse_date, parse_whole
-from ..core.recert import points_not_counted, read_category, recertification
+from ..core.recert import points_not_counted, points_refused, read_category, recertification
 from ..core.standing import Standing
 from ..core.text import plain
 from ..messages import Saved
@@ -233,9 +233,8 @@ class PointsScreen(ModalScreen[PointsEntry | None]):
             errors["category"] = str(exc)
         try:
             day = found["earned_on"] = parse_date(self._value("earned_on"), self.today)
-            certified = self.standing.cpt_certified_on
-            if certified is not None and day < certified:
-                raise ValueError(f"before the CPT of {certified}: points then never count")
+            if (refused := points_refused(self.standing, day)) is not None:
+                raise ValueError(refused)
         except ValueError as exc:
             errors["earned_on"] = str(exc)
         found["note"] = self._value("note").strip()

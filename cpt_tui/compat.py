@@ -168,8 +168,10 @@ def escaped_digits() -> dict[str, str]:
     return {
         meaning: sequence[1]
         for sequence, meaning in ANSI_SEQUENCES_KEYS.items()
-        if len(sequence) == 2 and sequence[0] == "\x1b" and sequence[1].isdigit()
-        if isinstance(meaning, str)
+        if len(sequence) == 2
+        and sequence[0] == "\x1b"
+        and sequence[1].isdigit()
+        and isinstance(meaning, str)
     }
 
 

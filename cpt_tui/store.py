@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TypeVar
 
-from .core import audit, labels
+from .core import audit
 from .core.catalog import FIRST_ASSESSMENT_ON
 from .core.credentials import credentials_of, noted
 from .core.credentials_csv import plan_credentials_import, plan_points_import
@@ -239,11 +239,7 @@ class Store(StoreFile):
     ) -> RetakePolicy:
         """A new retake policy and readiness margin from now on; a failure before now keeps
         the wait of the policy in force on its date."""
-        detail = (
-            f"wait {wait_days} days, {long_wait_days} from failure {long_wait_from}, "
-            f"readiness margin {labels.points(readiness_margin)}"
-        )
-        with self._change("retake policy", detail) as tx:
+        with self._change("retake policy", "") as tx:  # its detail and label: set below
             with fields_checked():
                 policy = RetakePolicy(
                     wait_days=wait_days,

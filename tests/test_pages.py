@@ -22,6 +22,7 @@ from cpt_tui.screens.progress import ProgressScreen
 from cpt_tui.screens.roster import RosterScreen
 from cpt_tui.store import Store
 from cpt_tui.widgets.filter_bar import FilterBar
+from cpt_tui.widgets.virtual_table import VirtualTable
 
 from .conftest import fixed_clock, screen_text, settle, type_text
 
@@ -200,3 +201,14 @@ async def test_the_palette_on_a_page_offers_and_runs_its_keys(app: CptApp) -> No
         await commands["Close"].callback()
         await settle(pilot)
         assert isinstance(app.screen, RosterScreen)
+
+
+async def test_the_queue_filter_ignores_accents_as_the_main_filter_does(app: CptApp) -> None:
+    """`nunez` found José Núñez on every screen but not in the queue (case only was folded)."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        queue = await open_queue(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, "nunez")
+        await settle(pilot)
+        keys = queue.query_one("#queue", VirtualTable).keys
+        assert keys and all(key.startswith("S1003\t") for key in keys)

@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TypeVar
 
+from .labels import points
 from .models import (
     Attempt,
     CredentialNote,
@@ -27,7 +28,6 @@ _STUDENT_FIELDS = (
     ("section", "section"),
     ("term", "term"),
     ("status", "status"),
-    ("state_id", "state ID"),
 )
 
 
@@ -55,6 +55,8 @@ def student_changes(before: Student, after: Student) -> list[str]:
         old, new = before.supplements.get(key), after.supplements.get(key)
         if old != new:
             changed.append(f"supplement {key} {_money(old)} -> {_money(new)}")
+    if before.state_id != after.state_id:  # a state's identifier: that it changed, not to what
+        changed.append("state ID changed" if before.state_id else "state ID added")
     if before.grad_year != after.grad_year:
         changed.append(
             f"graduation year {before.grad_year or 'none'} -> {after.grad_year or 'none'}"
@@ -191,7 +193,7 @@ _POLICY = (
 
 def _policy_value(policy: RetakePolicy, name: str) -> str:
     value = getattr(policy, name)
-    return f"{value.normalize():f}" if isinstance(value, Decimal) else str(value)
+    return points(value) if isinstance(value, Decimal) else str(value)
 
 
 def policy_change(before: RetakePolicy, after: RetakePolicy) -> str:

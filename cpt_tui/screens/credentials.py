@@ -20,6 +20,7 @@ from ..core.credentials import Credential, credentials_of, verification_queue
 from ..core.models import MAX_ENTRY_POINTS, CredentialNote, PointsEntry, Student
 from ..core.parse import explain, parse_date, parse_whole
 from ..core.recert import points_not_counted, points_refused, read_category, recertification
+from ..core.search import fold, haystack
 from ..core.standing import Standing
 from ..core.text import plain
 from ..messages import Saved
@@ -304,7 +305,7 @@ class VerificationQueueScreen(PageScreen):
 
     def update_view(self) -> None:
         roster = self.cpt.roster
-        needle = self.query_one("#queue-filter", Input).value.strip().casefold()
+        needle = fold(self.query_one("#queue-filter", Input).value.strip())
         students = roster.visible(show_dropped=self.cpt.show_dropped)
         students.sort(key=lambda s: (s.last_name.casefold(), s.first_name.casefold()))
         queue = verification_queue(
@@ -314,8 +315,7 @@ class VerificationQueueScreen(PageScreen):
         found: dict[str, Credential] = {}
         for c in queue:
             s = c.student
-            haystack = f"{s.student_id} {s.full_name} {s.section} {c.key}"
-            if needle and needle not in haystack.casefold():
+            if needle and needle not in f"{haystack(s)}\n{c.key}":
                 continue
             found[f"{s.student_id}\t{c.key}"] = c
         self.shown = found

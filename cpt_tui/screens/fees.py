@@ -80,10 +80,12 @@ def totals_table(
     shown (dropped, filtered out), the class's charges, which always include them."""
     table = Table(box=None, padding=(0, 1), show_edge=False, expand=True)
     table.add_column("Section", no_wrap=True, ratio=1)  # the room the figures leave
-    titles = ["Registration", "Assessments", "Supplements", "Total"]
     renewals = has_renewals(overall, charges)
-    if renewals:  # "Reg." as above the students, so that every title fits whole
-        titles[0:1], titles[3:3] = ["Reg."], ["Renewals"]
+    titles = (  # with a renewals column "Reg.", as above the students: every title fits whole
+        ["Reg.", "Assessments", "Supplements", "Renewals", "Total"]
+        if renewals
+        else ["Registration", "Assessments", "Supplements", "Total"]
+    )
     # The figures and titles are never cut: the section names give way first (with "…").
     lines = [*sections.values(), overall] + ([charges.fees] if charges is not None else [])
     widest = max((len(cell) for line in lines for cell in amounts(line, renewals)), default=0)

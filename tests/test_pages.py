@@ -12,13 +12,14 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable
 
 from cpt_tui.app import CptApp, create_app
-from cpt_tui.screens.credentials import CredentialScreen, VerificationQueueScreen
+from cpt_tui.screens.credentials import CredentialScreen
 from cpt_tui.screens.csv_dialogs import ExportScreen, ImportScreen
 from cpt_tui.screens.detail import StudentDetailScreen
 from cpt_tui.screens.diagnostics import DiagnosticsScreen
 from cpt_tui.screens.dialogs import HelpScreen
 from cpt_tui.screens.fees import FeesScreen
 from cpt_tui.screens.progress import ProgressScreen
+from cpt_tui.screens.queue import VerificationQueueScreen
 from cpt_tui.screens.roster import RosterScreen
 from cpt_tui.store import Store
 from cpt_tui.widgets.filter_bar import FilterBar

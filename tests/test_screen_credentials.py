@@ -11,10 +11,11 @@ import pytest
 from textual.widgets import DataTable, Label, Static
 
 from cpt_tui.app import CptApp
-from cpt_tui.screens.credentials import CredentialScreen, PointsScreen, VerificationQueueScreen
+from cpt_tui.screens.credentials import CredentialScreen, PointsScreen
 from cpt_tui.screens.csv_dialogs import ImportScreen
 from cpt_tui.screens.detail import StudentDetailScreen
 from cpt_tui.screens.dialogs import ConfirmScreen
+from cpt_tui.screens.queue import VerificationQueueScreen
 from cpt_tui.screens.student_form import StudentFormScreen
 from cpt_tui.store import Store
 from cpt_tui.widgets.virtual_table import VirtualTable

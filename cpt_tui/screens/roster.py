@@ -284,7 +284,7 @@ class RosterScreen(SortedScreen):
         self.app.push_screen(again, self._save(newer))
 
     def action_verification_queue(self) -> None:
-        from .credentials import VerificationQueueScreen
+        from .queue import VerificationQueueScreen
 
         self.app.push_screen(VerificationQueueScreen())
 

@@ -5,6 +5,7 @@ damaged, having written nothing."""
 
 from __future__ import annotations
 
+import gc
 import threading
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from cpt_tui.reading import page_key, page_path
 from cpt_tui.screens.progress import ProgressScreen
 from cpt_tui.screens.roster import RosterScreen
 from cpt_tui.store import Store, StoreError
+from cpt_tui.sync import FREEZE_FROM
 
 from .conftest import fixed_clock, settle, table_keys
 
@@ -226,3 +228,24 @@ def test_closing_keeps_the_page_of_the_store_as_changed(demo_path: Path) -> None
     opened = again.first_page(5)
     assert checks.calls == 0 and opened is not None
     assert any(a.correct == 91 for a in opened[0].attempts_of(sid))
+
+
+@pytest.mark.parametrize("students", [FREEZE_FROM, 24])
+async def test_a_large_store_read_whole_is_frozen_once_its_first_frame_is_drawn(
+    empty_store: Store, students: int
+) -> None:
+    """A store opened with no first page kept (its first start, say) is read whole; from
+    FREEZE_FROM students its records are frozen out of the collector's full passes after the
+    first frame, as the first-page start does (at 10,000 students each pass took 125 to
+    140 ms, on whatever key came next). A small class is not frozen."""
+    rows = "".join(f"B{n:04},Ann,Lee{n}\n" for n in range(students))
+    empty_store.import_roster(b"student_id,first_name,last_name\n" + rows.encode())
+    gc.unfreeze()
+    app = create_app(Store(empty_store.path, clock=fixed_clock))
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            assert len(app.roster.students) == students
+            assert (gc.get_freeze_count() > 0) == (students >= FREEZE_FROM)
+    finally:
+        gc.unfreeze()  # the next test in this process starts as it would alone
